@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel side of the emulator's ops: physical memory the host names
+ * by address, the calling CPU, the module's try-locks and the per-call
+ * busy-wait. The host is not trusted: a PA must be online memory, and the
+ * copy itself tolerates faults, so a garbage address yields an error
+ * status instead of an oops.
+ */
+#include <linux/mm.h>
+#include <linux/memory_hotplug.h>
+#include <linux/uaccess.h>
+#include <linux/spinlock.h>
+#include <linux/delay.h>
+#include <linux/smp.h>
+#include "tdx_emu.h"
+
+static DEFINE_RWLOCK(emu_global_lock);
+static DEFINE_SPINLOCK(emu_fault_lock);
+static spinlock_t emu_tdmr_lock[TDX_MAX_TDMRS];
+
+void tdx_emu_locks_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < TDX_MAX_TDMRS; i++)
+		spin_lock_init(&emu_tdmr_lock[i]);
+}
+
+/* copy_to_kernel_nofault() is not exported; this is its core. */
+static int emu_write_nofault(void *dst, const void *src, size_t n)
+{
+	pagefault_disable();
+	while (n >= sizeof(u64) && IS_ALIGNED((unsigned long)dst, sizeof(u64))) {
+		__put_kernel_nofault(dst, src, u64, fault);
+		dst += sizeof(u64);
+		src += sizeof(u64);
+		n -= sizeof(u64);
+	}
+	while (n) {
+		__put_kernel_nofault(dst, src, u8, fault);
+		dst++;
+		src++;
+		n--;
+	}
+	pagefault_enable();
+	return 0;
+fault:
+	pagefault_enable();
+	return -EFAULT;
+}
+
+static int emu_access(u64 pa, void *buf, size_t len, bool write)
+{
+	while (len) {
+		size_t off = offset_in_page(pa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page = pfn_to_online_page(PHYS_PFN(pa));
+		void *va;
+
+		/* Reserved pages hold the kernel image and firmware data. */
+		if (!page || (write && PageReserved(page)))
+			return -EFAULT;
+		va = page_address(page) + off;
+		if (write ? emu_write_nofault(va, buf, n) :
+			    copy_from_kernel_nofault(buf, va, n))
+			return -EFAULT;
+		pa += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int emu_read(void *ctx, u64 pa, void *buf, size_t len)
+{
+	return emu_access(pa, buf, len, false);
+}
+
+static int emu_write(void *ctx, u64 pa, const void *buf, size_t len)
+{
+	return emu_access(pa, (void *)buf, len, true);
+}
+
+static unsigned int emu_cpu(void *ctx)
+{
+	/* SEAMCALLs run with preemption disabled */
+	return raw_smp_processor_id();
+}
+
+static bool emu_trylock(void *ctx, unsigned int lock, bool shared)
+{
+	if (lock == TDX_EMU_LOCK_GLOBAL)
+		return shared ? read_trylock(&emu_global_lock) :
+				write_trylock(&emu_global_lock);
+	if (lock == TDX_EMU_LOCK_FAULTS)
+		return spin_trylock(&emu_fault_lock);
+	if (lock >= TDX_EMU_LOCK_TDMR(0) && lock < TDX_EMU_NR_LOCKS)
+		return spin_trylock(&emu_tdmr_lock[lock - TDX_EMU_LOCK_TDMR(0)]);
+	return false;
+}
+
+static void emu_lock(void *ctx, unsigned int lock)
+{
+	if (WARN_ON_ONCE(lock != TDX_EMU_LOCK_FAULTS))
+		return;
+	spin_lock(&emu_fault_lock);
+}
+
+static void emu_unlock(void *ctx, unsigned int lock, bool shared)
+{
+	if (lock == TDX_EMU_LOCK_GLOBAL) {
+		if (shared)
+			read_unlock(&emu_global_lock);
+		else
+			write_unlock(&emu_global_lock);
+	} else if (lock == TDX_EMU_LOCK_FAULTS) {
+		spin_unlock(&emu_fault_lock);
+	} else if (lock >= TDX_EMU_LOCK_TDMR(0) && lock < TDX_EMU_NR_LOCKS) {
+		spin_unlock(&emu_tdmr_lock[lock - TDX_EMU_LOCK_TDMR(0)]);
+	}
+}
+
+static void emu_delay_ns(void *ctx, u64 ns)
+{
+	/* bounded by TDX_EMU_MAX_DELAY_NS */
+	if (ns >= NSEC_PER_USEC)
+		udelay(div_u64(ns, NSEC_PER_USEC));
+	ndelay(ns % NSEC_PER_USEC);
+}
+
+const struct tdx_emu_ops tdx_emu_kernel_ops = {
+	.read = emu_read,
+	.write = emu_write,
+	.cpu = emu_cpu,
+	.trylock = emu_trylock,
+	.lock = emu_lock,
+	.unlock = emu_unlock,
+	.delay_ns = emu_delay_ns,
+};

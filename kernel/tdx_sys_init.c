@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe run when a provider registers (TDH.SYS.INIT, LP.INIT on one
+ * CPU, metadata) and the initialization sequence run on request:
+ * LP.INIT everywhere, TDX memory, TDMRs and PAMTs, TDH.SYS.CONFIG, WBINVD,
+ * KEY.CONFIG per package, TDMR.INIT.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <asm/smp.h>
+
+#include "tdx_status.h"
+#include "tdx_sys.h"
+
+#define TDX_REBOOT_NEEDED \
+	"; the TDX module is configured and cannot be reset: reboot needed"
+
+static void tdx_init_work_fn(struct work_struct *work);
+static DECLARE_WORK(tdx_init_work, tdx_init_work_fn);
+
+/* Error text for online memory the module cannot take. Under tdx.lock. */
+static void tdx_report_nonconvertible(const struct tdx_rangeset *rs)
+{
+	static char list[TDX_ERR_LEN - 256];	/* under tdx.lock */
+
+	tdx_format_ranges(list, sizeof(list), rs, ", ");
+	tdx_err("memory outside convertible memory (CMRs) is online: %s; TDX cannot be initialized while the page allocator holds it: offline those memory blocks (e.g. chmem --disable <range>) and retry",
+		list);
+}
+
+/* Under cpus_read_lock() and tdx.lock with tdx.provider set. */
+int tdx_probe_provider(void)
+{
+	struct tdx_module_args a = {};
+	u64 st;
+	int ret;
+
+	ret = tdx_read_keyids();
+	if (ret)
+		return ret;
+	st = tdx_seamcall_retry(raw_smp_processor_id(), TDH_SYS_INIT, &a);
+	if (tdx_status_is(st, TDX_SYS_INIT_NOT_PENDING)) {
+		pr_info("TDH.SYS.INIT was already done\n");
+	} else if (tdx_status_is_error(st)) {
+		tdx_seamcall_error(TDH_SYS_INIT, st, NULL);
+		return -EIO;
+	}
+	tdx.sysinit_done = true;
+	ret = tdx_lp_init_local();
+	if (ret)
+		return ret;
+	ret = tdx_read_metadata();
+	if (ret)
+		return ret;
+	tdx_set_state(TDX_STATE_UNINITIALIZED);
+	ret = tdx_update_nonconvertible();
+	if (ret > 0)
+		tdx_report_nonconvertible(&tdx.nonconv);
+	/* Nothing here is fatal to the provider: initialization re-checks */
+	return 0;
+}
+
+static int tdx_config(struct tdx_layout *l)
+{
+	struct tdx_tdmr_info **info;
+	struct tdx_module_args a = {};
+	u64 *pas, st;
+	unsigned int i;
+	int ret = -ENOMEM;
+
+	BUILD_BUG_ON(sizeof(struct tdx_tdmr_info) != TDX_TDMR_INFO_SIZE);
+	BUILD_BUG_ON(TDX_MAX_TDMRS * sizeof(u64) != TDX_TDMR_ARRAY_ALIGN);
+
+	/* kmalloc(512) is 512-aligned: each TDMR_INFO and the PA array */
+	info = kcalloc(l->nr, sizeof(*info), GFP_KERNEL);
+	pas = kzalloc(TDX_TDMR_ARRAY_ALIGN, GFP_KERNEL);
+	if (!info || !pas)
+		goto out;
+	for (i = 0; i < l->nr; i++) {
+		info[i] = kzalloc(TDX_TDMR_INFO_ALIGN, GFP_KERNEL);
+		if (!info[i])
+			goto out;
+		tdx_layout_to_info(l, i, info[i]);
+		pas[i] = virt_to_phys(info[i]);
+	}
+
+	/* Taken before CONFIG so nothing can fail once the module owns PAMTs */
+	if (!try_module_get(tdx.provider->owner)) {
+		tdx_err("the %s provider's module is being removed",
+			tdx.provider->name);
+		ret = -ENODEV;
+		goto out;
+	}
+	__module_get(THIS_MODULE);
+
+	a.rcx = virt_to_phys(pas);
+	a.rdx = l->nr;
+	a.r8 = tdx.keyid_min;
+	st = tdx_seamcall_retry(nr_cpu_ids, TDH_SYS_CONFIG, &a);
+	if (tdx_status_is_error(st)) {
+		tdx_seamcall_error(TDH_SYS_CONFIG, st, NULL);
+		module_put(THIS_MODULE);
+		module_put(tdx.provider->owner);
+		ret = -EIO;
+		goto out;
+	}
+	tdx.configured = true;
+	mutex_lock(&tdx.pub);
+	tdx.global_keyid = tdx.keyid_min;
+	mutex_unlock(&tdx.pub);
+	pr_info("TDH.SYS.CONFIG done: %u TDMRs, global KeyID %u\n", l->nr,
+		tdx.keyid_min);
+	ret = 0;
+out:
+	if (info)
+		for (i = 0; i < l->nr; i++)
+			kfree(info[i]);
+	kfree(info);
+	kfree(pas);
+	return ret;
+}
+
+static void tdx_set_progress(u64 done, u64 total)
+{
+	mutex_lock(&tdx.pub);
+	tdx.progress_done = done;
+	tdx.progress_total = total;
+	mutex_unlock(&tdx.pub);
+}
+
+/* Each TDMR until the module reports RDX == base + size. */
+static int tdx_tdmr_init_all(const struct tdx_layout *l, u64 total)
+{
+	u64 before = 0;
+	unsigned int i;
+
+	for (i = 0; i < l->nr; i++) {
+		const struct tdx_tdmr *t = &l->tdmr[i];
+		u64 end = t->base + t->size, calls = 0;
+		u64 max_calls = t->size / SZ_4M + 64;
+
+		for (;;) {
+			struct tdx_module_args a = { .rcx = t->base };
+			char ctx[64];
+			u64 st, done;
+
+			st = tdx_seamcall_retry(nr_cpu_ids, TDH_SYS_TDMR_INIT,
+						&a);
+			if (tdx_status_is(st, TDX_TDMR_ALREADY_INITIALIZED))
+				break;
+			if (tdx_status_is_error(st)) {
+				scnprintf(ctx, sizeof(ctx),
+					  "TDMR %u [0x%llx-0x%llx]", i,
+					  t->base, end - 1);
+				tdx_seamcall_error(TDH_SYS_TDMR_INIT, st, ctx);
+				return -EIO;
+			}
+			if (a.rdx == end)
+				break;
+			if (a.rdx < t->base || a.rdx > end ||
+			    ++calls > max_calls) {
+				tdx_err("TDH.SYS.TDMR.INIT of TDMR %u [0x%llx-0x%llx] made no progress after %llu calls (RDX 0x%llx)",
+					i, t->base, end - 1, calls, a.rdx);
+				return -EIO;
+			}
+			/* RDX is rounded down to 1 GiB; calls count 4 MiB each */
+			done = max(min(calls * SZ_4M, t->size), a.rdx - t->base);
+			tdx_set_progress(before + done, total);
+			cond_resched();
+		}
+		before += t->size;
+		tdx_set_progress(before, total);
+	}
+	return 0;
+}
+
+static int tdx_build_layout(struct tdx_layout *l, const struct tdx_rangeset *ram,
+			    int cover)
+{
+	struct tdx_layout_error le = {};
+	int ret;
+
+	ret = tdx_layout_build(l, cover == TDX_COVER_CMRS ? &tdx.cmrs : ram,
+			       &tdx.cmrs, &tdx.limits, &le);
+	if (ret) {
+		tdx_err("TDMR layout failed (%d): %s", ret, le.msg);
+		return ret;
+	}
+	ret = tdx_pamt_alloc_all(l, ram);
+	if (ret)
+		return ret;
+	ret = tdx_layout_add_pamts(l, &tdx.limits, &le);
+	if (ret) {
+		tdx_err("TDMR layout failed placing PAMTs (%d): %s", ret,
+			le.msg);
+		tdx_pamt_free_all(l);
+	}
+	return ret;
+}
+
+/* Online memory that is not convertible blocks initialization. */
+static int tdx_check_ram(const struct tdx_rangeset *ram)
+{
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < ram->nr; i++)
+		if (!tdx_rs_contains(&tdx.cmrs, ram->r[i].start,
+				     ram->r[i].end))
+			break;
+	if (i == ram->nr)
+		return 0;
+	n = tdx_update_nonconvertible();
+	if (n > 0)
+		tdx_report_nonconvertible(&tdx.nonconv);
+	else if (!n)	/* raced with an offline: fine on retry */
+		tdx_err("online memory changed during initialization; retry");
+	return -EINVAL;
+}
+
+/*
+ * The whole sequence. Returns 0 or a negative errno with tdx.error set;
+ * tdx.configured tells whether the failure can be retried.
+ */
+static int tdx_do_init(void)
+{
+	int cover = READ_ONCE(tdx_param_cover);
+	struct tdx_range *ram_buf;
+	struct tdx_rangeset ram;
+	struct tdx_layout *l;
+	u64 total = 0;
+	unsigned int i;
+	int ret;
+
+	ret = tdx_lp_init_all();
+	if (ret)
+		return ret;
+
+	ram_buf = kcalloc(TDX_MEM_RANGES, sizeof(*ram_buf), GFP_KERNEL);
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!ram_buf || !l) {
+		tdx_err("out of memory for the TDMR layout");
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	tdx_rs_init(&ram, ram_buf, TDX_MEM_RANGES);
+	ret = tdx_online_memory(&ram);
+	if (ret)
+		goto out_free;
+	ret = tdx_check_ram(&ram);
+	if (ret)
+		goto out_free;
+	mutex_lock(&tdx.pub);
+	tdx_rs_clear(&tdx.nonconv);
+	mutex_unlock(&tdx.pub);
+
+	ret = tdx_build_layout(l, &ram, cover);
+	if (ret)
+		goto out_free;
+	for (i = 0; i < l->nr; i++)
+		total += l->tdmr[i].size;
+	pr_info("PAMT %llu KiB for %u TDMRs covering %llu MiB (tdmr_cover=%s, online memory %llu MiB)\n",
+		tdx_layout_pamt_bytes(l) >> 10, l->nr, total >> 20,
+		cover == TDX_COVER_CMRS ? "cmrs" : "present",
+		tdx_rs_bytes(&ram) >> 20);
+	tdx_set_progress(0, total);
+
+	ret = tdx_config(l);
+	if (ret) {
+		tdx_pamt_free_all(l);
+		goto out_free;
+	}
+
+	/* From here on the PAMTs belong to the module: publish, never free */
+	mutex_lock(&tdx.pub);
+	tdx.layout = l;
+	ret = tdx_layout_tdx_memory(l, &tdx.cmrs, &tdx.tdx_mem);
+	mutex_unlock(&tdx.pub);
+	l = NULL;
+	if (ret) {
+		tdx_err("cannot describe TDX memory (%d)", ret);
+		goto out_free;
+	}
+
+	/* No dirty line of a PAMT may be written back under the wrong key */
+	wbinvd_on_all_cpus();
+	ret = tdx_key_config_all();
+	if (ret)
+		goto out_free;
+	ret = tdx_tdmr_init_all(tdx.layout, total);
+	if (!ret)
+		pr_info("TDX module initialized: %llu MiB of TDX memory, %llu KiB PAMT\n",
+			tdx_rs_bytes(&tdx.tdx_mem) >> 20,
+			tdx_layout_pamt_bytes(tdx.layout) >> 10);
+out_free:
+	kfree(l);
+	kfree(ram_buf);
+	return ret;
+}
+
+static void tdx_init_work_fn(struct work_struct *work)
+{
+	int ret;
+
+	cpus_read_lock();
+	mutex_lock(&tdx.lock);
+	/* The provider may have gone while we were queued */
+	if (tdx.state != TDX_STATE_INITIALIZING || !tdx.provider)
+		goto out;
+	tdx.init_running = true;
+	ret = tdx_do_init();
+	tdx.init_running = false;
+	if (!ret) {
+		tdx_set_state(TDX_STATE_INITIALIZED);
+	} else if (tdx.configured) {
+		tdx_append_error(TDX_REBOOT_NEEDED);
+		tdx_set_state(TDX_STATE_FAILED);
+	} else {
+		pr_err("initialization failed (%d); it can be retried\n", ret);
+		tdx_set_state(TDX_STATE_UNINITIALIZED);
+	}
+out:
+	mutex_unlock(&tdx.lock);
+	cpus_read_unlock();
+}
+
+/*
+ * The sysfs request. Starts initialization in a worker and returns: the
+ * state reads `initializing` until it ends and a uevent reports the end.
+ */
+int tdx_request_init(void)
+{
+	int ret = 0;
+
+	mutex_lock(&tdx.lock);
+	switch (tdx.state) {
+	case TDX_STATE_UNSUPPORTED:
+		ret = -ENODEV;
+		break;
+	case TDX_STATE_INITIALIZING:
+		ret = -EBUSY;
+		break;
+	case TDX_STATE_INITIALIZED:
+		break;
+	case TDX_STATE_FAILED:
+		pr_err("initialization failed after TDH.SYS.CONFIG: reboot needed\n");
+		ret = -EIO;
+		break;
+	default:
+		tdx_clear_error();
+		tdx_set_state(TDX_STATE_INITIALIZING);
+		queue_work(system_long_wq, &tdx_init_work);
+		break;
+	}
+	mutex_unlock(&tdx.lock);
+	return ret;
+}
+
+void tdx_init_flush(void)
+{
+	flush_work(&tdx_init_work);
+}

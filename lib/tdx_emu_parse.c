@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsers and printers for tdx_emu's configfs attributes. No libc or
+ * kernel string-to-number helpers, so the same code runs in both worlds.
+ */
+#include "tdx_emu_parse.h"
+
+struct cursor {
+	const char *p;
+	const char *end;
+};
+
+static bool is_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == ',' || c == '\r';
+}
+
+static void skip_seps(struct cursor *c)
+{
+	while (c->p < c->end && is_sep(*c->p))
+		c->p++;
+}
+
+static bool at_end(struct cursor *c)
+{
+	skip_seps(c);
+	return c->p >= c->end;
+}
+
+static int digit(char ch, unsigned int base)
+{
+	int d;
+
+	if (ch >= '0' && ch <= '9')
+		d = ch - '0';
+	else if (ch >= 'a' && ch <= 'f')
+		d = ch - 'a' + 10;
+	else if (ch >= 'A' && ch <= 'F')
+		d = ch - 'A' + 10;
+	else
+		return -1;
+	return d < (int)base ? d : -1;
+}
+
+/* A number at the cursor: decimal or 0x-hex, no sign, overflow refused. */
+static int num(struct cursor *c, u64 *out)
+{
+	unsigned int base = 10;
+	u64 v = 0;
+	int d, n = 0;
+
+	if (c->end - c->p > 2 && c->p[0] == '0' &&
+	    (c->p[1] == 'x' || c->p[1] == 'X')) {
+		base = 16;
+		c->p += 2;
+	}
+	while (c->p < c->end && (d = digit(*c->p, base)) >= 0) {
+		if (v > (~0ULL - d) / base)
+			return -EINVAL;
+		v = v * base + d;
+		c->p++;
+		n++;
+	}
+	if (!n)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static bool eat(struct cursor *c, char ch)
+{
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+/* "key=" at the cursor; true (and consumed) if it matches. */
+static bool eat_key(struct cursor *c, const char *key)
+{
+	size_t n = strlen(key);
+
+	if ((size_t)(c->end - c->p) > n && !memcmp(c->p, key, n) &&
+	    c->p[n] == '=') {
+		c->p += n + 1;
+		return true;
+	}
+	return false;
+}
+
+/* The current token ends here (separator or end of input). */
+static bool token_end(struct cursor *c)
+{
+	return c->p >= c->end || is_sep(*c->p);
+}
+
+int tdx_emu_parse_u64(const char *buf, size_t len, u64 min, u64 max, u64 *out)
+{
+	struct cursor c = { buf, buf + len };
+	u64 v;
+
+	skip_seps(&c);
+	if (num(&c, &v) || !at_end(&c) || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int tdx_emu_parse_cmrs(const char *buf, size_t len,
+		       struct tdx_cmr_info *cmrs, unsigned int *nr)
+{
+	struct tdx_cmr_info tmp[TDX_MAX_CMRS];
+	struct cursor c = { buf, buf + len };
+	unsigned int n = 0;
+	u64 s, e;
+
+	while (!at_end(&c)) {
+		if (n == TDX_MAX_CMRS)
+			return -EINVAL;
+		if (num(&c, &s) || !eat(&c, '-') || num(&c, &e) ||
+		    !token_end(&c) || s > e || e - s == ~0ULL)
+			return -EINVAL;
+		tmp[n].base = s;
+		tmp[n].size = e - s + 1;
+		n++;
+	}
+	if (!n)
+		return -EINVAL;
+	memcpy(cmrs, tmp, n * sizeof(tmp[0]));
+	*nr = n;
+	return 0;
+}
+
+int tdx_emu_format_cmrs(const struct tdx_cmr_info *cmrs, unsigned int nr,
+			char *out, size_t len)
+{
+	unsigned int k;
+	size_t n = 0;
+
+	if (len)
+		out[0] = '\0';
+	for (k = 0; k < nr; k++) {
+		if (!cmrs[k].size)
+			continue;
+		n += snprintf(out + (n < len ? n : len), n < len ? len - n : 0,
+			      "0x%llx-0x%llx\n",
+			      (unsigned long long)cmrs[k].base,
+			      (unsigned long long)(cmrs[k].base +
+						   cmrs[k].size - 1));
+	}
+	return (int)n;
+}
+
+int tdx_emu_parse_cpus(const char *buf, size_t len, u8 *map)
+{
+	u8 tmp[TDX_EMU_MAX_CPUS];
+	struct cursor c = { buf, buf + len };
+	unsigned int i, n = 0;
+	u64 a, b, p;
+
+	for (i = 0; i < TDX_EMU_MAX_CPUS; i++)
+		tmp[i] = TDX_EMU_NO_PKG;
+	while (!at_end(&c)) {
+		if (num(&c, &a))
+			return -EINVAL;
+		b = a;
+		if (eat(&c, '-') && num(&c, &b))
+			return -EINVAL;
+		if (!eat(&c, ':') || num(&c, &p) || !token_end(&c))
+			return -EINVAL;
+		if (a > b || b >= TDX_EMU_MAX_CPUS || p > TDX_EMU_MAX_PKG_ID)
+			return -EINVAL;
+		for (i = a; i <= b; i++) {
+			if (tmp[i] != TDX_EMU_NO_PKG)
+				return -EINVAL;
+			tmp[i] = (u8)p;
+			n++;
+		}
+	}
+	if (!n)
+		return -EINVAL;
+	memcpy(map, tmp, sizeof(tmp));
+	return 0;
+}
+
+int tdx_emu_format_cpus(const u8 *map, char *out, size_t len)
+{
+	unsigned int i = 0, j;
+	size_t n = 0;
+
+	if (len)
+		out[0] = '\0';
+	while (i < TDX_EMU_MAX_CPUS) {
+		if (map[i] == TDX_EMU_NO_PKG) {
+			i++;
+			continue;
+		}
+		for (j = i; j + 1 < TDX_EMU_MAX_CPUS && map[j + 1] == map[i];)
+			j++;
+		if (j == i)
+			n += snprintf(out + (n < len ? n : len),
+				      n < len ? len - n : 0, "%s%u:%u",
+				      n ? " " : "", i, map[i]);
+		else
+			n += snprintf(out + (n < len ? n : len),
+				      n < len ? len - n : 0, "%s%u-%u:%u",
+				      n ? " " : "", i, j, map[i]);
+		i = j + 1;
+	}
+	n += snprintf(out + (n < len ? n : len), n < len ? len - n : 0, "\n");
+	return (int)n;
+}
+
+int tdx_emu_parse_keyids(const char *buf, size_t len, u32 *mktme, u32 *tdx)
+{
+	struct cursor c = { buf, buf + len };
+	u64 m = *mktme, t = *tdx, v;
+	bool any = false;
+
+	while (!at_end(&c)) {
+		u64 *dst;
+
+		if (eat_key(&c, "mktme"))
+			dst = &m;
+		else if (eat_key(&c, "tdx"))
+			dst = &t;
+		else
+			return -EINVAL;
+		if (num(&c, &v) || !token_end(&c) || v > 0x7fff)
+			return -EINVAL;
+		*dst = v;
+		any = true;
+	}
+	/* MK_TME_KEYID_BITS is at most 15: KeyIDs 0..32767 */
+	if (!any || m + t > 0x7fff)
+		return -EINVAL;
+	*mktme = (u32)m;
+	*tdx = (u32)t;
+	return 0;
+}
+
+int tdx_emu_parse_version(const char *buf, size_t len, u16 *major,
+			  u16 *minor, u16 *update)
+{
+	struct cursor c = { buf, buf + len };
+	u64 a, b, u = 0;
+
+	skip_seps(&c);
+	if (num(&c, &a) || !eat(&c, '.') || num(&c, &b))
+		return -EINVAL;
+	if (eat(&c, '.') && num(&c, &u))
+		return -EINVAL;
+	if (!at_end(&c) || a > 0xffff || b > 0xffff || u > 0xffff)
+		return -EINVAL;
+	*major = (u16)a;
+	*minor = (u16)b;
+	*update = (u16)u;
+	return 0;
+}
+
+int tdx_emu_parse_fault(const char *buf, size_t len, bool *clear, u16 *leaf,
+			u64 *status, u32 *nth)
+{
+	struct cursor c = { buf, buf + len };
+	u64 l = ~0ULL, s = 0, n = 1;
+	bool have_s = false;
+
+	skip_seps(&c);
+	if ((size_t)(c.end - c.p) >= 5 && !memcmp(c.p, "clear", 5)) {
+		c.p += 5;
+		if (!at_end(&c))
+			return -EINVAL;
+		*clear = true;
+		return 0;
+	}
+	while (!at_end(&c)) {
+		if (eat_key(&c, "leaf")) {
+			if (num(&c, &l))
+				return -EINVAL;
+		} else if (eat_key(&c, "status")) {
+			if (num(&c, &s))
+				return -EINVAL;
+			have_s = true;
+		} else if (eat_key(&c, "nth")) {
+			if (num(&c, &n) || n > 0xffffffffULL)
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+		if (!token_end(&c))
+			return -EINVAL;
+	}
+	if (l > TDX_EMU_MAX_LEAF || !have_s)
+		return -EINVAL;
+	*clear = false;
+	*leaf = (u16)l;
+	*status = s;
+	*nth = (u32)n;
+	return 0;
+}

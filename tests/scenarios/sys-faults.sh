@@ -1,0 +1,228 @@
+#!/bin/bash
+# tdx_sys under injected faults, for everything that can fail before
+# TDH.SYS.CONFIG succeeds (all retryable): attach-time SYS.INIT, LP.INIT,
+# RD/INFO and KeyID failures; init-time LP.INIT failure, an offline CPU,
+# a CONFIG failure, online non-convertible memory. Each must leave the
+# right state (unsupported or uninitialized), a decoded error, a log line,
+# no leaked pages (MemFree, emulator state) and no kernel warning; then
+# transient statuses at CONFIG, KEY.CONFIG and TDMR.INIT are retried and
+# a clean retry reaches "initialized".
+# Needs its own boot (it ends configured). Failures after CONFIG need a
+# boot each: sys-faults-keyconfig.sh, sys-faults-tdmrinit.sh.
+# vm: mem=2G slots=8 maxmem=16G cpus=2
+# timeout: 300
+. "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}"
+
+T=/sys/firmware/tdx
+EMU=/sys/kernel/config/tdx_emu
+
+TDX_SYS_BUSY=0x8000020200000000
+TDX_RND_NO_ENTROPY=0x8000020300000000
+TDX_OPERAND_INVALID=0xC000010000000000
+TDX_OPERAND_BUSY_RCX=0x8000020000000001
+TDX_SYS_NOT_READY=0xC000050500000000
+TDX_CMR_LIST_INVALID=0xC0000A2200000000
+TDX_INCORRECT_CPUID_VALUE=0xC000090000000000
+TDX_INVALID_PAMT=0xC0000A1000000000
+TDX_KEY_GENERATION_FAILED=0x8000080000000000
+
+sysfs_write() {
+	local out
+	out=$( (printf '%s\n' "$2" >"$1") 2>&1) && return 0
+	echo "${out##*: }"
+	return 1
+}
+
+emu_set() {
+	local err
+	err=$(sysfs_write "$EMU/$1" "$2") || tap_fail "tdx_emu $1 = $2" "$err"
+}
+
+emu_stat() {
+	sed -n "s/^$1=\([0-9]*\).*/\1/p" "$EMU/stats"
+}
+
+inject() {		# LEAF STATUS [NTH]
+	emu_set fault "leaf=$1 status=$2 nth=${3:-1}"
+}
+
+state_settled() {
+	[ "$(cat $T/state)" != initializing ]
+}
+
+memfree() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^MemFree/ {print $2}' /proc/meminfo
+}
+
+initialize() {
+	sysfs_write $T/state initialize >/dev/null
+	wait_for 240 state_settled
+}
+
+# expect STATE ERROR-REGEX DESC: state, decoded error and its log line
+expect() {
+	local err
+	err=$(cat $T/error)
+	tap_is "$(cat $T/state)" "$1" "$3: state $1"
+	if grep -Eq -- "$2" <<<"$err"; then
+		tap_ok "$3: error decoded"
+	else
+		tap_fail "$3: error decoded" "error: '$err'" "want: /$2/"
+	fi
+	tap_cmd "$3: logged with tdx_sys: prefix" -- \
+		sh -c "dmesg | grep 'tdx_sys: ' | grep -Eq -- '$2'"
+}
+
+# pamt_free_pages: PAMT pages (from debugfs) flagged BUDDY (bit 10) in
+# /proc/kpageflags, i.e. heads of free blocks: 0 while the PAMT is
+# allocated, more once it went back to the page allocator. -1: unknown.
+pamt_free_pages() {
+	local base kib n free=0 line
+	line=$(grep -c '^tdmr ' /sys/kernel/debug/tdx_sys/tdmrs 2>/dev/null)
+	[ "${line:-0}" -gt 0 ] || { echo -1; return; }
+	while read -r base kib; do
+		n=$((kib / 4))
+		free=$((free + $(dd if=/proc/kpageflags bs=8 skip=$((base / 4096)) \
+			count=$n 2>/dev/null | od -An -tx8 -v | tr -s ' ' '\n' |
+			grep -c '[4567cdef][0-9a-f][0-9a-f]$')))
+	done < <(sed -n 's/^tdmr .* pamt \(0x[0-9a-f]*\) (\([0-9]*\) KiB).*/\1 \2/p' \
+		/sys/kernel/debug/tdx_sys/tdmrs)
+	echo $free
+}
+
+ram_ranges() {
+	awk -F'[- :]+' '/^[0-9a-f]+-[0-9a-f]+ : System RAM$/ {
+		print $1, $2 }' /proc/iomem |
+	while read -r s e; do
+		s=$(((0x$s + 0xfff) & ~0xfff))
+		e=$((((0x$e + 1) & ~0xfff) - 1))
+		[ $s -lt $e ] && printf '%d %d\n' $s $e
+	done | awk 'NR > 1 && $1 == pe + 1 { pe = $2; next }
+		    NR > 1 { print ps, pe } { ps = $1; pe = $2 }
+		    END { if (NR) print ps, pe }'
+}
+
+tap_cmd "modprobe tdx_sys" -- modprobe tdx_sys
+mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
+tap_cmd "modprobe tdx_emu" -- modprobe tdx_emu
+
+CMRS=""
+while read -r s e; do
+	CMRS+=$(printf '0x%x-0x%x' "$s" "$e")$'\n'
+done < <(ram_ranges)
+emu_set cmrs "$(echo $CMRS | tr ' ' ,)"
+emu_set cpus "0-1:0"
+emu_set keyids "mktme=15 tdx=48"
+emu_set version "1.5.7"
+
+# --- attach-time (probe) failures ---------------------------------------
+inject 33 $TDX_CMR_LIST_INVALID
+tap_cmd "attach fails when TDH.SYS.INIT fails" -- \
+	sh -c "! echo 1 > $EMU/attached 2>/dev/null"
+expect unsupported "TDH\.SYS\.INIT.*TDX_CMR_LIST_INVALID" "SYS.INIT fault"
+tap_is "$(cat $T/provider)" none "SYS.INIT fault: provider none"
+emu_set fault clear
+
+inject 33 $TDX_SYS_BUSY
+inject 35 $TDX_RND_NO_ENTROPY
+emu_set attached 1
+tap_is "$(cat $T/state)" uninitialized "SYS_BUSY / RND_NO_ENTROPY at probe retried"
+emu_set attached 0
+tap_is "$(cat $T/state)" unsupported "detach: unsupported again"
+emu_set fault clear
+
+inject 34 $TDX_SYS_NOT_READY 0
+emu_set attached 1
+tap_is "$(cat $T/state)" uninitialized "RD not served (1.0 module): INFO fallback"
+tap_is "$(cat $T/version)" 1.5.0 "INFO fallback: version without update"
+tap_cmd "INFO fallback logged" -- sh -c "dmesg | grep -q 'tdx_sys: TDH.SYS.RD not served'"
+emu_set attached 0
+inject 32 $TDX_OPERAND_INVALID 0
+tap_cmd "attach fails when neither RD nor INFO work" -- \
+	sh -c "! echo 1 > $EMU/attached 2>/dev/null"
+expect unsupported "TDX module too old.*update the TDX module" "RD SYS_NOT_READY"
+emu_set fault clear
+
+emu_set keyids "mktme=15 tdx=0"
+tap_cmd "attach fails without TDX KeyIDs" -- \
+	sh -c "! echo 1 > $EMU/attached 2>/dev/null"
+expect unsupported "too few private KeyIDs" "no private KeyIDs"
+emu_set keyids "mktme=15 tdx=48"
+
+# Non-convertible online memory: CMRs without the last 128 MiB of RAM
+read -r ls le < <(ram_ranges | tail -n 1)
+cut=$((le + 1 - (128 << 20)))
+emu_set cmrs "$( (sed '$d' <<<"${CMRS%$'\n'}"
+	printf '0x%x-0x%x' $ls $((cut - 1))) | tr '\n' ,)"
+emu_set attached 1
+tap_is "$(cat $T/nonconvertible_online)" "$(printf '0x%x-0x%x' $cut $le)" \
+	"nonconvertible_online names the RAM outside the CMRs"
+m0=$(memfree)
+initialize
+expect uninitialized "outside convertible memory.*$(printf '0x%x-0x%x' $cut $le).*offline those memory blocks" \
+	"non-convertible online memory"
+tap_is "$(cat $T/tdmrs)" "" "non-convertible: no TDMRs"
+emu_set attached 0
+emu_set cmrs "$(echo $CMRS | tr ' ' ,)"
+
+# --- init-time failures before CONFIG: retryable ------------------------
+emu_set attached 1
+tap_is "$(cat $T/nonconvertible_online)" "" "all online memory convertible"
+m0=$(memfree)
+
+inject 35 $TDX_INCORRECT_CPUID_VALUE
+initialize
+expect uninitialized "CPU [01]: TDH\.SYS\.LP\.INIT failed: TDX_INCORRECT_CPUID_VALUE" \
+	"LP.INIT fault"
+failed_cpu=$(sed -n 's/^CPU \([01]\): .*/\1/p' $T/error)
+tap_is "$(cat $T/cpus)" 1/2 "LP.INIT fault: CPU $failed_cpu not counted"
+emu_set fault clear
+
+if echo 0 >/sys/devices/system/cpu/cpu1/online 2>/dev/null; then
+	initialize
+	expect uninitialized "CPU 1 offline: online them and retry" "offline CPU"
+	echo 1 >/sys/devices/system/cpu/cpu1/online
+	# The CPU whose LP.INIT failed gets it from the hotplug callback
+	want=1/2
+	[ "$failed_cpu" = 1 ] && want=2/2
+	tap_is "$(cat $T/cpus)" $want "CPU 1 back online (LP.INIT had failed on CPU $failed_cpu)"
+else
+	tap_skip "offline CPU" "cpu1 cannot be offlined"
+fi
+
+# Four failing attempts: a leaked PAMT (8 MiB each here) would show
+for _ in 1 2 3; do
+	inject 45 $TDX_INVALID_PAMT
+	initialize
+done
+calls0=$(sed -n 's/^TDH.SYS.CONFIG calls=\([0-9]*\).*/\1/p' $EMU/stats)
+inject 45 $TDX_INVALID_PAMT
+initialize
+expect uninitialized "TDH\.SYS\.CONFIG failed: TDX_INVALID_PAMT" "CONFIG fault"
+tap_cmd "CONFIG fault: emulator still SYSINIT_DONE" -- \
+	grep -Eiq 'sys_state: .*sysinit.done' $EMU/state
+tap_is "$(sed -n 's/^TDH.SYS.CONFIG calls=\([0-9]*\).*/\1/p' $EMU/stats)" \
+	$((calls0 + 1)) "CONFIG fault: CONFIG called once, not retried"
+tap_is "$(cat $T/tdmrs)" "" "CONFIG fault: no TDMRs published"
+tap_is "$(cat $T/pamt_kb)" 0 "CONFIG fault: no PAMT kept"
+m1=$(memfree)
+tap_cmd "CONFIG faults: PAMTs freed (MemFree $m0 -> $m1 kB)" -- \
+	test $((m0 - m1)) -lt 8192
+emu_set fault clear
+
+# --- transient statuses are retried; the clean retry succeeds -----------
+fired0=$(emu_stat faults_fired)
+inject 45 $TDX_SYS_BUSY
+inject 31 $TDX_KEY_GENERATION_FAILED
+inject 31 0x80000200000000BB 2
+inject 36 $TDX_OPERAND_BUSY_RCX 3
+initialize
+tap_is "$(cat $T/state)" initialized "retry after failures: initialized"
+tap_is "$(cat $T/error)" "" "no error left"
+tap_is "$(($(emu_stat faults_fired) - fired0))" 4 "all four transient faults fired"
+tap_is "$(emu_stat pamt_bytes_initialized)" "$(emu_stat pamt_bytes_expected)" \
+	"emulator: all PAMT bytes initialized"
+tap_is "$(pamt_free_pages)" 0 "PAMT pages allocated (no BUDDY page)"
+tap_is "$(dmesg | grep -c 'WARNING:')" 0 "no kernel warning"

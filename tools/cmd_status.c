@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tdxctl status: everything /sys/firmware/tdx says, in one place.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tdxctl_cmds.h"
+#include "tdx_decide.h"
+#include "tdx_json.h"
+#include "tdx_memblock.h"
+#include "tdx_sysfs.h"
+#include "tdx_util.h"
+
+#define NR_DECISIONS	(TDX_DECISION_WAIT + 1)
+
+struct status {
+	struct tdx_ctx ctx;
+	char provider[32], version[32], build_date[32], build_num[32];
+	char attributes[32], vendor_id[32], keyids[32], global_keyid[32];
+	char max_tdmrs[16], max_rsvd[16], pamt_entry[16], cpus[32];
+	char pamt_kb[32], progress[64];
+	char *error;			/* may be long: names ranges */
+	struct tdx_rangeset nonconv;
+	struct tdx_range nonconv_buf[256];
+	struct tdx_tdmr_line tdmr[TDX_MAX_TDMRS];
+	unsigned int nr_tdmrs;
+	u64 ram, online, offline, pamt;
+	unsigned int blocks[2];			/* online, offline */
+	unsigned int decisions[NR_DECISIONS];	/* for offline blocks */
+};
+
+/* Optional attributes read as empty when absent (e.g. unsupported state). */
+static void opt_attr(const char *name, char *buf, size_t len)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), TDX_FW_DIR "/%s", name);
+	if (tdx_sysfs_read(rel, buf, len) < 0)
+		buf[0] = '\0';
+}
+
+static int read_tdmrs(struct status *s)
+{
+	char *text, *line, *save = NULL;
+	int ret;
+
+	ret = tdx_sysfs_read_alloc(TDX_FW_DIR "/tdmrs", &text);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret) {
+		tdxctl_err("cannot read %s/%s/tdmrs: %s", tdx_sysfs_root(),
+			   TDX_FW_DIR, strerror(-ret));
+		return ret;
+	}
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (s->nr_tdmrs == TDX_MAX_TDMRS ||
+		    tdx_parse_tdmr_line(line, &s->tdmr[s->nr_tdmrs])) {
+			tdxctl_err("%s/%s/tdmrs: bad line \"%s\"",
+				   tdx_sysfs_root(), TDX_FW_DIR, line);
+			free(text);
+			return -EINVAL;
+		}
+		s->nr_tdmrs++;
+	}
+	free(text);
+	return 0;
+}
+
+static int read_blocks(struct status *s)
+{
+	struct tdx_memblock *mbs;
+	struct tdx_verdict v;
+	size_t nr, i;
+	u64 bs;
+	int ret;
+
+	ret = tdx_memblock_size(&bs);
+	if (!ret)
+		ret = tdx_memblock_list(bs, 0, &mbs, &nr);
+	if (ret)
+		return ret;
+	for (i = 0; i < nr; i++) {
+		if (tdx_memblock_online(&mbs[i])) {
+			s->blocks[0]++;
+			s->online += bs;
+			continue;
+		}
+		s->blocks[1]++;
+		s->offline += bs;
+		tdx_ctx_decide(&s->ctx, mbs[i].start, mbs[i].end, &v);
+		s->decisions[v.decision]++;
+	}
+	free(mbs);
+	return 0;
+}
+
+static int status_read(struct status *s)
+{
+	u64 kb;
+	int ret;
+
+	tdx_rs_init(&s->nonconv, s->nonconv_buf, 256);
+	opt_attr("provider", s->provider, sizeof(s->provider));
+	opt_attr("version", s->version, sizeof(s->version));
+	opt_attr("build_date", s->build_date, sizeof(s->build_date));
+	opt_attr("build_num", s->build_num, sizeof(s->build_num));
+	opt_attr("attributes", s->attributes, sizeof(s->attributes));
+	opt_attr("vendor_id", s->vendor_id, sizeof(s->vendor_id));
+	opt_attr("keyids", s->keyids, sizeof(s->keyids));
+	opt_attr("global_keyid", s->global_keyid, sizeof(s->global_keyid));
+	opt_attr("max_tdmrs", s->max_tdmrs, sizeof(s->max_tdmrs));
+	opt_attr("max_reserved_per_tdmr", s->max_rsvd, sizeof(s->max_rsvd));
+	opt_attr("pamt_entry_size", s->pamt_entry, sizeof(s->pamt_entry));
+	opt_attr("cpus", s->cpus, sizeof(s->cpus));
+	opt_attr("pamt_kb", s->pamt_kb, sizeof(s->pamt_kb));
+	opt_attr("progress", s->progress, sizeof(s->progress));
+	if (!tdx_parse_u64(s->pamt_kb, &kb))
+		s->pamt = kb << 10;
+	ret = tdx_sysfs_read_alloc(TDX_FW_DIR "/error", &s->error);
+	if (ret == -ENOENT)
+		ret = 0;
+	if (ret) {
+		tdxctl_err("cannot read %s/%s/error: %s%s", tdx_sysfs_root(),
+			   TDX_FW_DIR, strerror(-ret),
+			   ret == -EACCES ? " (run as root)" : "");
+		return ret;
+	}
+	if (s->error) {
+		size_t n = strlen(s->error);
+
+		while (n && s->error[n - 1] == '\n')
+			s->error[--n] = '\0';
+	}
+	if (s->ctx.state != TDX_STATE_UNSUPPORTED &&
+	    tdx_sysfs_exists(TDX_FW_DIR "/nonconvertible_online")) {
+		ret = tdx_sysfs_read_ranges("nonconvertible_online",
+					    &s->nonconv);
+		if (ret)
+			return ret;
+	}
+	ret = read_tdmrs(s);
+	if (ret)
+		return ret;
+	return read_blocks(s);
+}
+
+static double share(u64 part, u64 whole)
+{
+	return whole ? 100.0 * part / whole : 0.0;
+}
+
+static void print_rs(const char *title, const struct tdx_rangeset *rs)
+{
+	char sz[32];
+	unsigned int i;
+
+	tdx_fmt_size(tdx_rs_bytes(rs), sz, sizeof(sz));
+	if (!rs->nr) {
+		printf("%-16s none\n", title);
+		return;
+	}
+	printf("%-16s %s in %u range(s)\n", title, sz, rs->nr);
+	for (i = 0; i < rs->nr; i++) {
+		tdx_fmt_size(rs->r[i].end - rs->r[i].start, sz, sizeof(sz));
+		printf("  0x%016llx-0x%016llx %10s\n",
+		       (unsigned long long)rs->r[i].start,
+		       (unsigned long long)rs->r[i].end - 1, sz);
+	}
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void print_status(const struct status *s)
+{
+	char sz[32], ram[32];
+	unsigned int i;
+	u64 done, total;
+
+	printf("%-16s %s\n", "State:", tdx_state_name(s->ctx.state));
+	printf("%-16s %s\n", "Provider:", or_dash(s->provider));
+	printf("%-16s %s\n", "Error:", s->error && *s->error ? s->error :
+	       "none");
+	printf("%-16s %s build %s (%s), attributes %s, vendor %s\n",
+	       "Module:", or_dash(s->version), or_dash(s->build_num),
+	       or_dash(s->build_date), or_dash(s->attributes),
+	       or_dash(s->vendor_id));
+	printf("%-16s %s (global %s)\n", "KeyIDs:", or_dash(s->keyids),
+	       or_dash(s->global_keyid));
+	printf("%-16s %s TDMRs, %s reserved areas per TDMR, PAMT entry %s bytes\n",
+	       "Limits:", or_dash(s->max_tdmrs), or_dash(s->max_rsvd),
+	       or_dash(s->pamt_entry));
+	printf("%-16s %s initialized\n", "CPUs:", or_dash(s->cpus));
+	if (!tdx_parse_progress(s->progress, &done, &total) && total)
+		printf("%-16s %.1f%% (%llu of %llu bytes)\n", "Progress:",
+		       share(done, total), (unsigned long long)done,
+		       (unsigned long long)total);
+	print_rs("CMRs:", &s->ctx.cmrs);
+	print_rs("TDX memory:", &s->ctx.tdx_mem);
+	print_rs("Not convertible:", &s->nonconv);
+	printf("%-16s %u\n", "TDMRs:", s->nr_tdmrs);
+	for (i = 0; i < s->nr_tdmrs; i++) {
+		tdx_fmt_size(s->tdmr[i].pamt, sz, sizeof(sz));
+		printf("  0x%016llx-0x%016llx PAMT %s, %u reserved\n",
+		       (unsigned long long)s->tdmr[i].start,
+		       (unsigned long long)s->tdmr[i].end - 1, sz,
+		       s->tdmr[i].nr_rsvd);
+	}
+	tdx_fmt_size(s->pamt, sz, sizeof(sz));
+	tdx_fmt_size(s->online, ram, sizeof(ram));
+	printf("%-16s %s (%.2f%% of %s online RAM)\n", "PAMT:", sz,
+	       share(s->pamt, s->online), ram);
+	printf("%-16s %u online, %u offline", "Memory blocks:", s->blocks[0],
+	       s->blocks[1]);
+	printf(" (offline: %u online-able, %u refused, %u waiting, %u no opinion)\n",
+	       s->decisions[TDX_DECISION_ONLINE],
+	       s->decisions[TDX_DECISION_REFUSE],
+	       s->decisions[TDX_DECISION_WAIT],
+	       s->decisions[TDX_DECISION_NONE]);
+}
+
+static struct json_object *json_str(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *json_status(const struct status *s)
+{
+	struct json_object *o = json_object_new_object(), *a, *t, *m, *d;
+	unsigned int i;
+	u64 done, total;
+
+	json_object_object_add(o, "loaded", json_object_new_boolean(1));
+	json_object_object_add(o, "state",
+			       json_str(tdx_state_name(s->ctx.state)));
+	json_object_object_add(o, "provider", json_str(s->provider));
+	json_object_object_add(o, "error", json_str(s->error));
+	json_object_object_add(o, "version", json_str(s->version));
+	json_object_object_add(o, "build_date", json_str(s->build_date));
+	json_object_object_add(o, "build_num", json_str(s->build_num));
+	json_object_object_add(o, "attributes", json_str(s->attributes));
+	json_object_object_add(o, "vendor_id", json_str(s->vendor_id));
+	json_object_object_add(o, "keyids", json_str(s->keyids));
+	json_object_object_add(o, "global_keyid", json_str(s->global_keyid));
+	json_object_object_add(o, "max_tdmrs", json_str(s->max_tdmrs));
+	json_object_object_add(o, "max_reserved_per_tdmr",
+			       json_str(s->max_rsvd));
+	json_object_object_add(o, "pamt_entry_size", json_str(s->pamt_entry));
+	json_object_object_add(o, "cpus", json_str(s->cpus));
+	if (!tdx_parse_progress(s->progress, &done, &total)) {
+		t = json_object_new_object();
+		json_object_object_add(t, "done", json_object_new_int64(done));
+		json_object_object_add(t, "total",
+				       json_object_new_int64(total));
+		json_object_object_add(o, "progress", t);
+	}
+	json_object_object_add(o, "cmrs", tdx_json_ranges(&s->ctx.cmrs));
+	json_object_object_add(o, "tdx_memory",
+			       tdx_json_ranges(&s->ctx.tdx_mem));
+	json_object_object_add(o, "nonconvertible_online",
+			       tdx_json_ranges(&s->nonconv));
+	a = json_object_new_array();
+	for (i = 0; i < s->nr_tdmrs; i++) {
+		t = tdx_json_range(s->tdmr[i].start, s->tdmr[i].end);
+		json_object_object_add(t, "pamt",
+				       json_object_new_int64(s->tdmr[i].pamt));
+		json_object_object_add(t, "reserved",
+				       json_object_new_int(s->tdmr[i].nr_rsvd));
+		json_object_array_add(a, t);
+	}
+	json_object_object_add(o, "tdmrs", a);
+	json_object_object_add(o, "pamt_bytes", json_object_new_int64(s->pamt));
+	json_object_object_add(o, "online_ram_bytes",
+			       json_object_new_int64(s->online));
+	json_object_object_add(o, "pamt_percent_of_ram",
+			       json_object_new_double(share(s->pamt,
+							    s->online)));
+	m = json_object_new_object();
+	json_object_object_add(m, "online", json_object_new_int(s->blocks[0]));
+	json_object_object_add(m, "offline",
+			       json_object_new_int(s->blocks[1]));
+	d = json_object_new_object();
+	for (i = 0; i < NR_DECISIONS; i++)
+		json_object_object_add(d, tdx_decision_name(i),
+				       json_object_new_int(s->decisions[i]));
+	json_object_object_add(m, "offline_decisions", d);
+	json_object_object_add(o, "memory_blocks", m);
+	return o;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct status *s;
+	bool json = false;
+	int c, ret, code;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			json = true;
+			break;
+		case 'h':
+			puts("usage: tdxctl status [--json]");
+			return TDXCTL_EXIT_OK;
+		default:
+			return TDXCTL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		tdxctl_err("status: unexpected argument \"%s\"", argv[optind]);
+		return TDXCTL_EXIT_USAGE;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		tdxctl_err("out of memory");
+		return TDXCTL_EXIT_FAIL;
+	}
+	ret = tdx_ctx_load(&s->ctx);
+	if (ret) {
+		code = ret == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
+		goto out;
+	}
+	if (!s->ctx.loaded) {
+		if (json)
+			tdx_json_print(json_tokener_parse("{\"loaded\": false, \"state\": null}"));
+		tdxctl_err("tdx_sys is not loaded (no %s/%s): modprobe tdx_sys",
+			   tdx_sysfs_root(), TDX_FW_DIR);
+		code = TDXCTL_EXIT_NOTDX;
+		goto out;
+	}
+	ret = status_read(s);
+	if (ret) {
+		code = TDXCTL_EXIT_FAIL;
+		goto out;
+	}
+	if (json)
+		ret = tdx_json_print(json_status(s));
+	else
+		print_status(s);
+	code = ret ? TDXCTL_EXIT_FAIL : TDXCTL_EXIT_OK;
+	if (!ret && s->ctx.state == TDX_STATE_UNSUPPORTED)
+		code = TDXCTL_EXIT_NOTDX;
+out:
+	free(s->error);
+	free(s);
+	return code;
+}

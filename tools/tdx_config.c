@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tdxsys.conf parser: "key = value" lines, '#' comments.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tdx_config.h"
+#include "tdx_util.h"
+
+void tdx_config_default(struct tdxsys_config *c)
+{
+	c->zone = TDX_ZONE_MOVABLE;
+	c->online_before_init = true;
+}
+
+static const char * const zone_names[] = {
+	[TDX_ZONE_MOVABLE] = "movable",
+	[TDX_ZONE_NORMAL] = "normal",
+	[TDX_ZONE_AUTO] = "auto",
+};
+
+static const char * const zone_types[] = {
+	[TDX_ZONE_MOVABLE] = "online_movable",
+	[TDX_ZONE_NORMAL] = "online_kernel",
+	[TDX_ZONE_AUTO] = "online",
+};
+
+int tdx_zone_parse(const char *s, enum tdx_zone *z)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(zone_names); i++) {
+		if (!strcmp(s, zone_names[i])) {
+			*z = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *tdx_zone_name(enum tdx_zone z)
+{
+	return zone_names[z];
+}
+
+const char *tdx_zone_online_type(enum tdx_zone z)
+{
+	return zone_types[z];
+}
+
+static int parse_bool(const char *s, bool *b)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "1")) {
+		*b = true;
+		return 0;
+	}
+	if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0")) {
+		*b = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_line(char *line, struct tdxsys_config *c, char *msg,
+		      size_t len)
+{
+	char *hash, *eq, *key, *val;
+
+	hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	line = trim(line);
+	if (!*line)
+		return 0;
+	eq = strchr(line, '=');
+	if (!eq) {
+		snprintf(msg, len, "expected \"key = value\", got \"%s\"", line);
+		return -EINVAL;
+	}
+	*eq = '\0';
+	key = trim(line);
+	val = trim(eq + 1);
+	if (!*val) {
+		snprintf(msg, len, "no value for \"%s\"", key);
+		return -EINVAL;
+	}
+	if (!strcmp(key, "zone")) {
+		if (tdx_zone_parse(val, &c->zone)) {
+			snprintf(msg, len,
+				 "zone must be movable, normal or auto, not \"%s\"",
+				 val);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "online_before_init")) {
+		if (parse_bool(val, &c->online_before_init)) {
+			snprintf(msg, len,
+				 "online_before_init must be yes or no, not \"%s\"",
+				 val);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	snprintf(msg, len, "unknown setting \"%s\"", key);
+	return -EINVAL;
+}
+
+int tdx_config_parse(const char *text, const char *file,
+		     struct tdxsys_config *c, char *err, size_t errlen)
+{
+	struct tdxsys_config tmp = *c;
+	const char *p = text, *nl, *start;
+	char line[512], msg[TDXCTL_ERRLEN];
+	unsigned int lineno = 0;
+	size_t n;
+
+	while (p && *p) {
+		lineno++;
+		start = p;
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		p = nl ? nl + 1 : NULL;
+		if (n >= sizeof(line)) {
+			snprintf(err, errlen, "%s:%u: line too long", file,
+				 lineno);
+			return -EINVAL;
+		}
+		memcpy(line, start, n);
+		line[n] = '\0';
+		if (parse_line(line, &tmp, msg, sizeof(msg))) {
+			snprintf(err, errlen, "%s:%u: %s", file, lineno, msg);
+			return -EINVAL;
+		}
+	}
+	*c = tmp;
+	return 0;
+}
+
+const char *tdx_config_path(void)
+{
+	const char *p = getenv("TDXCTL_CONFIG");
+
+	return p && *p ? p : TDXCTL_CONFIG_PATH;
+}
+
+int tdx_config_load(struct tdxsys_config *c)
+{
+	const char *path = tdx_config_path();
+	char err[TDXCTL_ERRLEN + 64];
+	char *text;
+	int ret;
+
+	tdx_config_default(c);
+	ret = tdx_read_file(path, &text);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret) {
+		tdxctl_err("cannot read %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = tdx_config_parse(text, path, c, err, sizeof(err));
+	if (ret)
+		tdxctl_err("%s", err);
+	free(text);
+	return ret;
+}

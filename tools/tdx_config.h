@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /etc/tdxsys/tdxsys.conf: which zone onlined memory goes to and whether
+ * convertible memory may be onlined before TDX is initialized.
+ */
+#ifndef TDXCTL_CONFIG_H
+#define TDXCTL_CONFIG_H
+
+#include "tdx_compat.h"
+
+#define TDXCTL_CONFIG_PATH "/etc/tdxsys/tdxsys.conf"
+
+enum tdx_zone {
+	TDX_ZONE_MOVABLE,
+	TDX_ZONE_NORMAL,
+	TDX_ZONE_AUTO,
+};
+
+struct tdxsys_config {
+	enum tdx_zone zone;
+	bool online_before_init;
+};
+
+void tdx_config_default(struct tdxsys_config *c);
+/* "movable", "normal", "auto" */
+int tdx_zone_parse(const char *s, enum tdx_zone *z);
+const char *tdx_zone_name(enum tdx_zone z);
+/* What to write to memoryN/state: online_movable, online_kernel, online. */
+const char *tdx_zone_online_type(enum tdx_zone z);
+
+/*
+ * Parse @text (the contents of @file) over the defaults in @c. On error @c
+ * is unchanged and @err holds "file:line: message".
+ */
+int tdx_config_parse(const char *text, const char *file,
+		     struct tdxsys_config *c, char *err, size_t errlen);
+/* $TDXCTL_CONFIG or TDXCTL_CONFIG_PATH; a missing file means defaults. */
+const char *tdx_config_path(void);
+/* Load; prints the error itself. */
+int tdx_config_load(struct tdxsys_config *c);
+
+#endif /* TDXCTL_CONFIG_H */

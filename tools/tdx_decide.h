@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The onlining decision as tdxctl applies it: tdx_policy_decide() on the
+ * state, CMRs and TDX memory read from /sys/firmware/tdx, then the
+ * configuration (online_before_init, zone) on top.
+ */
+#ifndef TDXCTL_DECIDE_H
+#define TDXCTL_DECIDE_H
+
+#include "tdx_abi.h"
+#include "tdx_policy.h"
+#include "tdx_config.h"
+
+/* TDX memory is TDMRs minus reserved areas: at most 64 * 17 ranges. */
+#define TDXCTL_MAX_TDX_RANGES	(TDX_MAX_TDMRS * (TDX_MAX_RSVD + 1))
+
+struct tdx_ctx {
+	bool loaded;			/* /sys/firmware/tdx exists */
+	enum tdx_state state;
+	struct tdx_rangeset cmrs;
+	struct tdx_rangeset tdx_mem;
+	struct tdx_range cmr_buf[TDX_MAX_CMRS];
+	struct tdx_range mem_buf[TDXCTL_MAX_TDX_RANGES];
+	struct tdxsys_config cfg;
+};
+
+struct tdx_verdict {
+	enum tdx_decision decision;
+	const char *reason;
+	const char *online_type;	/* online_movable, online_kernel, online */
+};
+
+/*
+ * Read the configuration and what the policy needs from sysfs. A missing
+ * /sys/firmware/tdx is not an error (loaded = false). Prints errors.
+ */
+int tdx_ctx_load(struct tdx_ctx *c);
+void tdx_ctx_decide(const struct tdx_ctx *c, u64 start, u64 end,
+		    struct tdx_verdict *v);
+/* "yes", "no", "partial" for the share of [start, end) inside @rs. */
+const char *tdx_coverage(const struct tdx_rangeset *rs, u64 start, u64 end);
+
+#endif /* TDXCTL_DECIDE_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Memory blocks: /sys/devices/system/memory/memoryN.
+ */
+#ifndef TDXCTL_MEMBLOCK_H
+#define TDXCTL_MEMBLOCK_H
+
+#include "tdx_range.h"
+
+struct tdx_memblock {
+	unsigned long id;
+	u64 start;
+	u64 end;		/* exclusive */
+	char state[24];		/* online, offline, going-offline */
+	char zones[64];		/* valid_zones */
+	int node;		/* -1 if unknown */
+	bool removable;
+};
+
+/* Which attributes tdx_memblock_read() fills besides id, range and state. */
+#define TDX_MB_DETAILS	1	/* zones, node, removable */
+
+int tdx_memblock_size(u64 *bytes);
+/* "12" or "memory12". */
+int tdx_memblock_parse_name(const char *arg, unsigned long *id);
+int tdx_memblock_read(unsigned long id, u64 block_size, unsigned int flags,
+		      struct tdx_memblock *mb);
+/* Every block, sorted by id; free(*out) afterwards. Prints errors. */
+int tdx_memblock_list(u64 block_size, unsigned int flags,
+		      struct tdx_memblock **out, size_t *nr);
+static inline bool tdx_memblock_online(const struct tdx_memblock *mb)
+{
+	return !strcmp(mb->state, "online");
+}
+
+/*
+ * Write @type to the block's state. Another agent (the kernel's
+ * auto-online, a udev rule) may online it at the same moment: a failed
+ * write with the block now online is success, with *raced set.
+ */
+int tdx_memblock_set_online(struct tdx_memblock *mb, const char *type,
+			    bool *raced);
+
+#endif /* TDXCTL_MEMBLOCK_H */

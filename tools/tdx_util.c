@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the tdxctl commands.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tdx_util.h"
+
+int tdx_parse_u64(const char *s, u64 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isxdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (!isxdigit((unsigned char)s[2]))
+			return -EINVAL;
+		v = strtoull(s + 2, &end, 16);
+	} else {
+		if (!isdigit((unsigned char)s[0]))
+			return -EINVAL;
+		v = strtoull(s, &end, 10);
+	}
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int tdx_parse_range(const char *s, u64 *start, u64 *end)
+{
+	char buf[64];
+	const char *dash;
+	u64 a, b;
+	size_t n;
+
+	dash = s ? strchr(s, '-') : NULL;
+	if (!dash)
+		return -EINVAL;
+	n = dash - s;
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (tdx_parse_u64(buf, &a) || tdx_parse_u64(dash + 1, &b))
+		return -EINVAL;
+	if (b < a || b == ~0ULL)
+		return -ERANGE;
+	*start = a;
+	*end = b + 1;
+	return 0;
+}
+
+void tdx_fmt_size(u64 bytes, char *buf, size_t len)
+{
+	static const char * const unit[] = {
+		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"
+	};
+	unsigned int i = 0;
+	u64 whole = bytes, rem = 0;
+
+	while (whole >= 1024 && i < 6) {
+		rem = whole % 1024;
+		whole /= 1024;
+		i++;
+	}
+	/* One decimal, truncated, and only when it is not zero. */
+	rem = rem * 10 / 1024;
+	if (rem)
+		snprintf(buf, len, "%llu.%llu %s", (unsigned long long)whole,
+			 (unsigned long long)rem, unit[i]);
+	else
+		snprintf(buf, len, "%llu %s", (unsigned long long)whole,
+			 unit[i]);
+}
+
+int tdx_rs_heap_init(struct tdx_rangeset *rs, unsigned int cap)
+{
+	struct tdx_range *buf = calloc(cap, sizeof(*buf));
+
+	if (!buf)
+		return -ENOMEM;
+	tdx_rs_init(rs, buf, cap);
+	return 0;
+}
+
+void tdx_rs_heap_free(struct tdx_rangeset *rs)
+{
+	free(rs->r);
+	rs->r = NULL;
+	rs->nr = 0;
+	rs->cap = 0;
+}
+
+int tdx_read_file(const char *path, char **text)
+{
+	size_t len = 0, cap = 4096;
+	char *buf, *nbuf;
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		if (len + 1 >= cap) {
+			nbuf = cap < (64u << 20) ? realloc(buf, cap * 2) : NULL;
+			if (!nbuf) {
+				err = -EFBIG;
+				goto fail;
+			}
+			buf = nbuf;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len)) {
+		free(buf);
+		return -EINVAL;
+	}
+	*text = buf;
+	return 0;
+fail:
+	close(fd);
+	free(buf);
+	return err;
+}
