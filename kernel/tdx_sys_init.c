@@ -356,7 +356,12 @@ int tdx_request_init(void)
 	default:
 		tdx_clear_error();
 		tdx_set_state(TDX_STATE_INITIALIZING);
-		queue_work(system_long_wq, &tdx_init_work);
+		/*
+		 * Unbound: initialization is CPU-bound for seconds and would
+		 * stall every other work item of a per-CPU pool (ACPI hotplug
+		 * notifications among them) until it ends.
+		 */
+		queue_work(system_unbound_wq, &tdx_init_work);
 		break;
 	}
 	mutex_unlock(&tdx.lock);

@@ -16,11 +16,12 @@ run lsmem
 # The emulated platform: boot RAM is convertible, and so is a 1 GiB window
 # at 4 GiB where a DIMM will be hot-added; 6 GiB and up is not convertible.
 run modprobe tdx_emu
-cmrs=$(awk '/System RAM/ { split($1, r, "-"); printf "0x%s-0x%s\n", r[1], r[2] }' /proc/iomem | sed 's/^ *//')
 cfg=/sys/kernel/config/tdx_emu
-{ echo "$cmrs"; echo 0x100000000-0x13fffffff; } > $cfg/cmrs
+# Before attach, cmrs reads the default: the System RAM present now.
+boot=$(paste -sd, $cfg/cmrs)
+echo "$boot,0x100000000-0x13fffffff" > $cfg/cmrs
 run cat $cfg/cmrs
-echo 1 > $cfg/attached
+run sh -c "echo 1 > $cfg/attached"
 run cat /sys/firmware/tdx/state
 run tdxctl status
 

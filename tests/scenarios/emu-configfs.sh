@@ -22,7 +22,7 @@ tap_is "$(cat $E/attached)" 0 "not attached after load"
 # write VALUE ATTR: prints the errno name of a failed write, or "ok"
 wr() {
 	local out
-	if out=$(sh -c "printf '%s' \"\$1\" > \"\$2\"" sh "$1" "$2" 2>&1); then
+	if out=$(bash -c "printf '%s' \"\$1\" > \"\$2\"" sh "$1" "$2" 2>&1); then
 		echo ok
 	else
 		case $out in
@@ -108,7 +108,7 @@ wr 16 $E/pamt_entry_size >/dev/null
 # CAP_SYS_ADMIN
 if command -v setpriv >/dev/null; then
 	out=$(setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin \
-		sh -c "echo 5 > $E/max_tdmrs" 2>&1)
+		bash -c "echo 5 > $E/max_tdmrs" 2>&1)
 	case $out in
 	*"Operation not permitted"*) tap_ok "store without CAP_SYS_ADMIN: EPERM" ;;
 	*) tap_fail "store without CAP_SYS_ADMIN: EPERM" "got: $out" ;;
