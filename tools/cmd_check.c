@@ -3,7 +3,6 @@
  * tdxctl check: the onlining decision for one block or range, for people
  * and for udev's IMPORT{program}.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +25,15 @@ static void print_udev_value(const char *key, const char *val)
 	puts("\"");
 }
 
-static int parse_target(const char *arg, u64 *start, u64 *end)
+/* A block (decided by its RAM parts) or a range (decided whole). */
+static int parse_target(const char *arg, u64 *start, u64 *end, bool *block)
 {
 	unsigned long id;
 	u64 bs;
 	int ret;
 
-	if (strchr(arg, '-')) {
+	*block = !strchr(arg, '-');
+	if (!*block) {
 		if (tdx_parse_range(arg, start, end)) {
 			tdxctl_err("\"%s\" is not a 0xSTART-0xEND range", arg);
 			return -1;
@@ -47,12 +48,10 @@ static int parse_target(const char *arg, u64 *start, u64 *end)
 	ret = tdx_memblock_size(&bs);
 	if (ret)
 		return ret;
-	if (id > ~0ULL / bs - 1) {
+	if (tdx_memblock_range(id, bs, start, end)) {
 		tdxctl_err("memory block %lu is beyond the address space", id);
 		return -1;
 	}
-	*start = (u64)id * bs;
-	*end = *start + bs;
 	return 0;
 }
 
@@ -65,7 +64,7 @@ int cmd_check(int argc, char **argv)
 	};
 	struct tdx_verdict v;
 	struct tdx_ctx *ctx;
-	bool udev = false;
+	bool udev = false, block;
 	u64 start, end;
 	int c, ret;
 
@@ -86,21 +85,16 @@ int cmd_check(int argc, char **argv)
 		tdxctl_err("check: expected one block or range");
 		return TDXCTL_EXIT_USAGE;
 	}
-	if (parse_target(argv[optind], &start, &end))
+	if (parse_target(argv[optind], &start, &end, &block))
 		return TDXCTL_EXIT_USAGE;
-
-	ctx = malloc(sizeof(*ctx));
-	if (!ctx) {
-		tdxctl_err("out of memory");
-		return TDXCTL_EXIT_FAIL;
-	}
-	ret = tdx_ctx_load(ctx);
-	if (ret) {
-		free(ctx);
-		return ret == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
-	}
-	tdx_ctx_decide(ctx, start, end, &v);
-	free(ctx);
+	ctx = tdx_ctx_new(&ret);
+	if (!ctx)
+		return ret;
+	if (block)
+		tdx_ctx_decide_block(ctx, start, end, &v);
+	else
+		tdx_ctx_decide(ctx, start, end, &v);
+	tdx_ctx_free(ctx);
 
 	if (udev) {
 		printf("TDX_DECISION=%s\n", tdx_decision_name(v.decision));

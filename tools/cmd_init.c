@@ -92,34 +92,11 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static int read_state(enum tdx_state *st)
-{
-	char buf[32];
-	int ret;
-
-	ret = tdx_sysfs_read(TDX_FW_DIR "/state", buf, sizeof(buf));
-	if (ret < 0) {
-		tdxctl_err("cannot read %s/%s/state: %s", tdx_sysfs_root(),
-			   TDX_FW_DIR, strerror(-ret));
-		return ret;
-	}
-	if (tdx_state_parse(buf, st)) {
-		tdxctl_err("unknown TDX state \"%s\"", buf);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static char *read_error(void)
 {
-	char *text = NULL;
-	size_t n;
+	char *text;
 
-	if (tdx_sysfs_read_alloc(TDX_FW_DIR "/error", &text))
-		return NULL;
-	n = strlen(text);
-	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
-		text[--n] = '\0';
+	tdx_sysfs_read_error(&text);
 	return text;
 }
 
@@ -206,7 +183,7 @@ static int start_init(enum tdx_state *st)
 			   strerror(-ret));
 		return TDXCTL_EXIT_FAIL;
 	}
-	if (read_state(st))
+	if (tdx_sysfs_read_state(st))
 		return TDXCTL_EXIT_FAIL;
 	/* -EBUSY: someone else started it; wait for that run. */
 	if (ret && ret != -EBUSY && *st != TDX_STATE_INITIALIZED &&
@@ -250,16 +227,13 @@ int cmd_init(int argc, char **argv)
 			return TDXCTL_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		tdxctl_err("init: unexpected argument \"%s\"", argv[optind]);
+	if (tdx_no_operands(argc, argv))
 		return TDXCTL_EXIT_USAGE;
-	}
 	if (!tdx_sysfs_exists(TDX_FW_DIR)) {
-		tdxctl_err("tdx_sys is not loaded (no %s/%s): modprobe tdx_sys",
-			   tdx_sysfs_root(), TDX_FW_DIR);
+		tdx_err_not_loaded();
 		return TDXCTL_EXIT_NOTDX;
 	}
-	if (read_state(&st))
+	if (tdx_sysfs_read_state(&st))
 		return TDXCTL_EXIT_FAIL;
 	if (st == TDX_STATE_INITIALIZED) {
 		printf("TDX is already initialized\n");
@@ -327,7 +301,7 @@ int cmd_init(int argc, char **argv)
 			break;
 		}
 		waiter_wait(&w, INIT_TICK_MS);
-		if (read_state(&st)) {
+		if (tdx_sysfs_read_state(&st)) {
 			end_progress(&prog);
 			code = TDXCTL_EXIT_FAIL;
 		}

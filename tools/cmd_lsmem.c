@@ -3,8 +3,6 @@
  * tdxctl lsmem: memory blocks like util-linux lsmem, plus what TDX thinks
  * of each: inside CMRs, inside TDX memory, and the onlining decision.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +30,11 @@ static void classify(const struct tdx_ctx *ctx, const struct tdx_memblock *mb,
 	r->end = mb->end;
 	r->mb = mb;
 	r->in_cmr = ctx->loaded && ctx->state != TDX_STATE_UNSUPPORTED ?
-		tdx_coverage(&ctx->cmrs, mb->start, mb->end) : "-";
+		tdx_block_coverage(ctx, &ctx->cmrs, mb->start, mb->end) : "-";
 	r->in_tdx = ctx->state == TDX_STATE_INITIALIZED ?
-		tdx_coverage(&ctx->tdx_mem, mb->start, mb->end) : "-";
-	tdx_ctx_decide(ctx, mb->start, mb->end, &r->v);
+		tdx_block_coverage(ctx, &ctx->tdx_mem, mb->start, mb->end) :
+		"-";
+	tdx_ctx_decide_block(ctx, mb->start, mb->end, &r->v);
 }
 
 /* Blocks merge like lsmem's: contiguous and alike in every column. */
@@ -104,51 +103,25 @@ static struct json_object *json_row(const struct lsmem_row *r)
 
 int cmd_lsmem(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct json_object *root = NULL, *arr = NULL;
-	u64 bs, online = 0, offline = 0;
+	u64 online = 0, offline = 0;
 	struct lsmem_row cur, next;
-	struct tdx_memblock *mbs = NULL;
+	struct tdx_memblocks l;
 	struct tdx_ctx *ctx;
 	char s1[32], s2[32], s3[32];
 	bool json = false;
-	size_t nr = 0, i;
-	int c, ret;
+	size_t i;
+	int ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			json = true;
-			break;
-		case 'h':
-			puts("usage: tdxctl lsmem [--json]");
-			return TDXCTL_EXIT_OK;
-		default:
-			return TDXCTL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		tdxctl_err("lsmem: unexpected argument \"%s\"", argv[optind]);
-		return TDXCTL_EXIT_USAGE;
-	}
-	ctx = malloc(sizeof(*ctx));
-	if (!ctx) {
-		tdxctl_err("out of memory");
+	ret = tdx_json_opts(argc, argv, "tdxctl lsmem [--json]", &json);
+	if (ret >= 0)
+		return ret;
+	ctx = tdx_ctx_new(&ret);
+	if (!ctx)
+		return ret;
+	if (tdx_memblock_list(TDX_MB_DETAILS, &l)) {
+		tdx_ctx_free(ctx);
 		return TDXCTL_EXIT_FAIL;
-	}
-	ret = tdx_ctx_load(ctx);
-	if (!ret)
-		ret = tdx_memblock_size(&bs);
-	if (!ret)
-		ret = tdx_memblock_list(bs, TDX_MB_DETAILS, &mbs, &nr);
-	if (ret) {
-		free(ctx);
-		return ret == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
 	}
 	if (json) {
 		root = json_object_new_object();
@@ -158,12 +131,12 @@ int cmd_lsmem(int argc, char **argv)
 		       "RANGE", "SIZE", "STATE", "BLOCK", "NODE", "ZONES",
 		       "IN-CMR", "IN-TDX", "DECISION");
 	}
-	for (i = 0; i < nr; i++) {
-		if (tdx_memblock_online(&mbs[i]))
-			online += bs;
+	for (i = 0; i < l.nr; i++) {
+		if (tdx_memblock_online(&l.b[i]))
+			online += l.block_size;
 		else
-			offline += bs;
-		classify(ctx, &mbs[i], i ? &next : &cur);
+			offline += l.block_size;
+		classify(ctx, &l.b[i], i ? &next : &cur);
 		if (!i)
 			continue;
 		if (same_row(&cur, &next)) {
@@ -177,7 +150,7 @@ int cmd_lsmem(int argc, char **argv)
 			print_row(&cur);
 		cur = next;
 	}
-	if (nr) {
+	if (l.nr) {
 		if (json)
 			json_object_array_add(arr, json_row(&cur));
 		else
@@ -186,7 +159,7 @@ int cmd_lsmem(int argc, char **argv)
 	if (json) {
 		json_object_object_add(root, "memory", arr);
 		json_object_object_add(root, "block_size",
-				       json_object_new_int64(bs));
+				       json_object_new_int64(l.block_size));
 		json_object_object_add(root, "total_online",
 				       json_object_new_int64(online));
 		json_object_object_add(root, "total_offline",
@@ -196,7 +169,7 @@ int cmd_lsmem(int argc, char **argv)
 				       tdx_state_name(ctx->state) : "not loaded"));
 		ret = tdx_json_print(root);
 	} else {
-		tdx_fmt_size(bs, s1, sizeof(s1));
+		tdx_fmt_size(l.block_size, s1, sizeof(s1));
 		tdx_fmt_size(online, s2, sizeof(s2));
 		tdx_fmt_size(offline, s3, sizeof(s3));
 		printf("\nMemory block size:    %s\n", s1);
@@ -205,7 +178,7 @@ int cmd_lsmem(int argc, char **argv)
 		printf("TDX state:            %s\n", ctx->loaded ?
 		       tdx_state_name(ctx->state) : "tdx_sys not loaded");
 	}
-	free(mbs);
-	free(ctx);
+	tdx_memblock_list_free(&l);
+	tdx_ctx_free(ctx);
 	return ret ? TDXCTL_EXIT_FAIL : TDXCTL_EXIT_OK;
 }

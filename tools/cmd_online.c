@@ -34,7 +34,7 @@ static void online_one(const struct tdx_ctx *ctx, struct tdx_memblock *mb,
 			printf("memory%lu: already online\n", mb->id);
 		return;
 	}
-	tdx_ctx_decide(ctx, mb->start, mb->end, &v);
+	tdx_ctx_decide_block(ctx, mb->start, mb->end, &v);
 	if (v.decision != TDX_DECISION_ONLINE) {
 		st->refused++;
 		printf("memory%lu [0x%llx-0x%llx]: not onlined (%s): %s\n",
@@ -61,29 +61,28 @@ static void online_one(const struct tdx_ctx *ctx, struct tdx_memblock *mb,
 			   mb->id, type, strerror(-ret));
 }
 
-static int online_pending(const struct tdx_ctx *ctx, u64 bs, const char *type,
+static int online_pending(const struct tdx_ctx *ctx, const char *type,
 			  struct online_stats *st)
 {
-	struct tdx_memblock *mbs;
-	size_t nr, i;
-	int ret;
+	struct tdx_memblocks l;
+	size_t i;
 
-	ret = tdx_memblock_list(bs, 0, &mbs, &nr);
-	if (ret)
-		return ret;
-	for (i = 0; i < nr; i++)
-		if (!tdx_memblock_online(&mbs[i]))
-			online_one(ctx, &mbs[i], type, true, st);
-	free(mbs);
+	if (tdx_memblock_list(0, &l))
+		return -EIO;
+	for (i = 0; i < l.nr; i++)
+		if (!tdx_memblock_online(&l.b[i]))
+			online_one(ctx, &l.b[i], type, true, st);
+	tdx_memblock_list_free(&l);
 	return 0;
 }
 
-static int online_listed(const struct tdx_ctx *ctx, u64 bs, const char *type,
+static int online_listed(const struct tdx_ctx *ctx, const char *type,
 			 char **names, int nr, struct online_stats *st)
 {
 	struct tdx_memblock mb;
 	unsigned long id;
 	int i, ret;
+	u64 bs;
 
 	for (i = 0; i < nr; i++) {
 		if (tdx_memblock_parse_name(names[i], &id)) {
@@ -92,6 +91,9 @@ static int online_listed(const struct tdx_ctx *ctx, u64 bs, const char *type,
 			return -EINVAL;
 		}
 	}
+	ret = tdx_memblock_size(&bs);
+	if (ret)
+		return ret;
 	for (i = 0; i < nr; i++) {
 		tdx_memblock_parse_name(names[i], &id);
 		ret = tdx_memblock_read(id, bs, 0, &mb);
@@ -121,7 +123,6 @@ int cmd_online(int argc, char **argv)
 	bool pending = false, have_blocks;
 	enum tdx_zone z = TDX_ZONE_MOVABLE;
 	int c, ret;
-	u64 bs;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "pz:h", opts, NULL)) != -1) {
@@ -149,25 +150,16 @@ int cmd_online(int argc, char **argv)
 		tdxctl_err("online: --zone must be movable, normal or auto");
 		return TDXCTL_EXIT_USAGE;
 	}
-	ctx = malloc(sizeof(*ctx));
-	if (!ctx) {
-		tdxctl_err("out of memory");
-		return TDXCTL_EXIT_FAIL;
-	}
-	ret = tdx_ctx_load(ctx);
-	if (!ret)
-		ret = tdx_memblock_size(&bs);
-	if (ret) {
-		free(ctx);
-		return ret == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
-	}
+	ctx = tdx_ctx_new(&ret);
+	if (!ctx)
+		return ret;
 	type = tdx_zone_online_type(zone ? z : ctx->cfg.zone);
 	if (pending)
-		ret = online_pending(ctx, bs, type, &st);
+		ret = online_pending(ctx, type, &st);
 	else
-		ret = online_listed(ctx, bs, type, argv + optind,
-				    argc - optind, &st);
-	free(ctx);
+		ret = online_listed(ctx, type, argv + optind, argc - optind,
+				    &st);
+	tdx_ctx_free(ctx);
 	if (ret)
 		return ret == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
 	if (pending)

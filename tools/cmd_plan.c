@@ -74,11 +74,10 @@ static int read_limit(const char *name, unsigned int *val)
 /* Live: CMRs and limits from /sys/firmware/tdx, RAM = online blocks. */
 static int plan_from_sysfs(struct plan *p, int *exit_code)
 {
-	struct tdx_memblock *mbs;
+	struct tdx_memblocks l;
 	unsigned int k, pes;
-	char buf[32];
-	size_t nr, i;
-	u64 bs;
+	enum tdx_state st;
+	size_t i;
 	int ret;
 
 	*exit_code = TDXCTL_EXIT_FAIL;
@@ -88,23 +87,22 @@ static int plan_from_sysfs(struct plan *p, int *exit_code)
 		*exit_code = TDXCTL_EXIT_NOTDX;
 		return -ENODEV;
 	}
-	if (tdx_sysfs_read(TDX_FW_DIR "/state", buf, sizeof(buf)) > 0 &&
-	    !strcmp(buf, "unsupported")) {
+	ret = tdx_sysfs_read_state(&st);
+	if (ret)
+		return ret;
+	if (st == TDX_STATE_UNSUPPORTED) {
 		tdxctl_err("TDX is not supported on this host: no CMRs to plan with");
 		*exit_code = TDXCTL_EXIT_NOTDX;
 		return -ENODEV;
 	}
-	ret = tdx_memblock_size(&bs);
+	ret = tdx_memblock_list(0, &l);
 	if (ret)
 		return ret;
-	ret = tdx_memblock_list(bs, 0, &mbs, &nr);
-	if (ret)
-		return ret;
-	ret = plan_alloc(p, nr + 1);
-	for (i = 0; i < nr && !ret; i++)
-		if (tdx_memblock_online(&mbs[i]))
-			ret = tdx_rs_add(&p->ram, mbs[i].start, mbs[i].end);
-	free(mbs);
+	ret = plan_alloc(p, l.nr + 1);
+	for (i = 0; i < l.nr && !ret; i++)
+		if (tdx_memblock_online(&l.b[i]))
+			ret = tdx_rs_add(&p->ram, l.b[i].start, l.b[i].end);
+	tdx_memblock_list_free(&l);
 	if (ret) {
 		tdxctl_err("out of memory");
 		return ret;
@@ -368,10 +366,8 @@ int cmd_plan(int argc, char **argv)
 			return TDXCTL_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		tdxctl_err("plan: unexpected argument \"%s\"", argv[optind]);
+	if (tdx_no_operands(argc, argv))
 		return TDXCTL_EXIT_USAGE;
-	}
 	if (cover && strcmp(cover, "present") && strcmp(cover, "cmrs")) {
 		tdxctl_err("plan: --cover must be present or cmrs");
 		return TDXCTL_EXIT_USAGE;

@@ -3,7 +3,6 @@
  * tdxctl status: everything /sys/firmware/tdx says, in one place.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,7 @@
 #define NR_DECISIONS	(TDX_DECISION_WAIT + 1)
 
 struct status {
-	struct tdx_ctx ctx;
+	struct tdx_ctx *ctx;
 	char provider[32], version[32], build_date[32], build_num[32];
 	char attributes[32], vendor_id[32], keyids[32], global_keyid[32];
 	char max_tdmrs[16], max_rsvd[16], pamt_entry[16], cpus[32];
@@ -73,29 +72,24 @@ static int read_tdmrs(struct status *s)
 
 static int read_blocks(struct status *s)
 {
-	struct tdx_memblock *mbs;
+	struct tdx_memblocks l;
 	struct tdx_verdict v;
-	size_t nr, i;
-	u64 bs;
-	int ret;
+	size_t i;
 
-	ret = tdx_memblock_size(&bs);
-	if (!ret)
-		ret = tdx_memblock_list(bs, 0, &mbs, &nr);
-	if (ret)
-		return ret;
-	for (i = 0; i < nr; i++) {
-		if (tdx_memblock_online(&mbs[i])) {
+	if (tdx_memblock_list(0, &l))
+		return -EIO;
+	for (i = 0; i < l.nr; i++) {
+		if (tdx_memblock_online(&l.b[i])) {
 			s->blocks[0]++;
-			s->online += bs;
+			s->online += l.block_size;
 			continue;
 		}
 		s->blocks[1]++;
-		s->offline += bs;
-		tdx_ctx_decide(&s->ctx, mbs[i].start, mbs[i].end, &v);
+		s->offline += l.block_size;
+		tdx_ctx_decide_block(s->ctx, l.b[i].start, l.b[i].end, &v);
 		s->decisions[v.decision]++;
 	}
-	free(mbs);
+	tdx_memblock_list_free(&l);
 	return 0;
 }
 
@@ -121,22 +115,14 @@ static int status_read(struct status *s)
 	opt_attr("progress", s->progress, sizeof(s->progress));
 	if (!tdx_parse_u64(s->pamt_kb, &kb))
 		s->pamt = kb << 10;
-	ret = tdx_sysfs_read_alloc(TDX_FW_DIR "/error", &s->error);
-	if (ret == -ENOENT)
-		ret = 0;
+	ret = tdx_sysfs_read_error(&s->error);
 	if (ret) {
 		tdxctl_err("cannot read %s/%s/error: %s%s", tdx_sysfs_root(),
 			   TDX_FW_DIR, strerror(-ret),
 			   ret == -EACCES ? " (run as root)" : "");
 		return ret;
 	}
-	if (s->error) {
-		size_t n = strlen(s->error);
-
-		while (n && s->error[n - 1] == '\n')
-			s->error[--n] = '\0';
-	}
-	if (s->ctx.state != TDX_STATE_UNSUPPORTED &&
+	if (s->ctx->state != TDX_STATE_UNSUPPORTED &&
 	    tdx_sysfs_exists(TDX_FW_DIR "/nonconvertible_online")) {
 		ret = tdx_sysfs_read_ranges("nonconvertible_online",
 					    &s->nonconv);
@@ -184,7 +170,7 @@ static void print_status(const struct status *s)
 	unsigned int i;
 	u64 done, total;
 
-	printf("%-16s %s\n", "State:", tdx_state_name(s->ctx.state));
+	printf("%-16s %s\n", "State:", tdx_state_name(s->ctx->state));
 	printf("%-16s %s\n", "Provider:", or_dash(s->provider));
 	printf("%-16s %s\n", "Error:", s->error && *s->error ? s->error :
 	       "none");
@@ -202,8 +188,8 @@ static void print_status(const struct status *s)
 		printf("%-16s %.1f%% (%llu of %llu bytes)\n", "Progress:",
 		       share(done, total), (unsigned long long)done,
 		       (unsigned long long)total);
-	print_rs("CMRs:", &s->ctx.cmrs);
-	print_rs("TDX memory:", &s->ctx.tdx_mem);
+	print_rs("CMRs:", &s->ctx->cmrs);
+	print_rs("TDX memory:", &s->ctx->tdx_mem);
 	print_rs("Not convertible:", &s->nonconv);
 	printf("%-16s %u\n", "TDMRs:", s->nr_tdmrs);
 	for (i = 0; i < s->nr_tdmrs; i++) {
@@ -239,7 +225,7 @@ static struct json_object *json_status(const struct status *s)
 
 	json_object_object_add(o, "loaded", json_object_new_boolean(1));
 	json_object_object_add(o, "state",
-			       json_str(tdx_state_name(s->ctx.state)));
+			       json_str(tdx_state_name(s->ctx->state)));
 	json_object_object_add(o, "provider", json_str(s->provider));
 	json_object_object_add(o, "error", json_str(s->error));
 	json_object_object_add(o, "version", json_str(s->version));
@@ -261,9 +247,9 @@ static struct json_object *json_status(const struct status *s)
 				       json_object_new_int64(total));
 		json_object_object_add(o, "progress", t);
 	}
-	json_object_object_add(o, "cmrs", tdx_json_ranges(&s->ctx.cmrs));
+	json_object_object_add(o, "cmrs", tdx_json_ranges(&s->ctx->cmrs));
 	json_object_object_add(o, "tdx_memory",
-			       tdx_json_ranges(&s->ctx.tdx_mem));
+			       tdx_json_ranges(&s->ctx->tdx_mem));
 	json_object_object_add(o, "nonconvertible_online",
 			       tdx_json_ranges(&s->nonconv));
 	a = json_object_new_array();
@@ -297,47 +283,25 @@ static struct json_object *json_status(const struct status *s)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct status *s;
 	bool json = false;
-	int c, ret, code;
+	int ret, code;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			json = true;
-			break;
-		case 'h':
-			puts("usage: tdxctl status [--json]");
-			return TDXCTL_EXIT_OK;
-		default:
-			return TDXCTL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		tdxctl_err("status: unexpected argument \"%s\"", argv[optind]);
-		return TDXCTL_EXIT_USAGE;
-	}
+	code = tdx_json_opts(argc, argv, "tdxctl status [--json]", &json);
+	if (code >= 0)
+		return code;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		tdxctl_err("out of memory");
 		return TDXCTL_EXIT_FAIL;
 	}
-	ret = tdx_ctx_load(&s->ctx);
-	if (ret) {
-		code = ret == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
+	s->ctx = tdx_ctx_new(&code);
+	if (!s->ctx)
 		goto out;
-	}
-	if (!s->ctx.loaded) {
+	if (!s->ctx->loaded) {
 		if (json)
 			tdx_json_print(json_tokener_parse("{\"loaded\": false, \"state\": null}"));
-		tdxctl_err("tdx_sys is not loaded (no %s/%s): modprobe tdx_sys",
-			   tdx_sysfs_root(), TDX_FW_DIR);
+		tdx_err_not_loaded();
 		code = TDXCTL_EXIT_NOTDX;
 		goto out;
 	}
@@ -351,9 +315,10 @@ int cmd_status(int argc, char **argv)
 	else
 		print_status(s);
 	code = ret ? TDXCTL_EXIT_FAIL : TDXCTL_EXIT_OK;
-	if (!ret && s->ctx.state == TDX_STATE_UNSUPPORTED)
+	if (!ret && s->ctx->state == TDX_STATE_UNSUPPORTED)
 		code = TDXCTL_EXIT_NOTDX;
 out:
+	tdx_ctx_free(s->ctx);
 	free(s->error);
 	free(s);
 	return code;

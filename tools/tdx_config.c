@@ -81,6 +81,8 @@ static int parse_line(char *line, struct tdxsys_config *c, char *msg,
 		      size_t len)
 {
 	char *hash, *eq, *key, *val;
+	const char *want;
+	int bad;
 
 	hash = strchr(line, '#');
 	if (hash)
@@ -101,25 +103,20 @@ static int parse_line(char *line, struct tdxsys_config *c, char *msg,
 		return -EINVAL;
 	}
 	if (!strcmp(key, "zone")) {
-		if (tdx_zone_parse(val, &c->zone)) {
-			snprintf(msg, len,
-				 "zone must be movable, normal or auto, not \"%s\"",
-				 val);
-			return -EINVAL;
-		}
-		return 0;
+		bad = tdx_zone_parse(val, &c->zone);
+		want = "movable, normal or auto";
+	} else if (!strcmp(key, "online_before_init")) {
+		bad = parse_bool(val, &c->online_before_init);
+		want = "yes or no";
+	} else {
+		snprintf(msg, len, "unknown setting \"%s\"", key);
+		return -EINVAL;
 	}
-	if (!strcmp(key, "online_before_init")) {
-		if (parse_bool(val, &c->online_before_init)) {
-			snprintf(msg, len,
-				 "online_before_init must be yes or no, not \"%s\"",
-				 val);
-			return -EINVAL;
-		}
-		return 0;
+	if (bad) {
+		snprintf(msg, len, "%s must be %s, not \"%s\"", key, want, val);
+		return -EINVAL;
 	}
-	snprintf(msg, len, "unknown setting \"%s\"", key);
-	return -EINVAL;
+	return 0;
 }
 
 int tdx_config_parse(const char *text, const char *file,

@@ -5,15 +5,16 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tdx_decide.h"
+#include "tdx_iomem.h"
 #include "tdx_sysfs.h"
 #include "tdx_util.h"
 
 int tdx_ctx_load(struct tdx_ctx *c)
 {
-	char buf[64];
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -22,41 +23,90 @@ int tdx_ctx_load(struct tdx_ctx *c)
 	ret = tdx_config_load(&c->cfg);
 	if (ret)
 		return ret;
-	ret = tdx_sysfs_read(TDX_FW_DIR "/state", buf, sizeof(buf));
-	if (ret == -ENOENT && !tdx_sysfs_exists(TDX_FW_DIR)) {
-		c->loaded = false;
+	if (!tdx_sysfs_exists(TDX_FW_DIR)) {
 		c->state = TDX_STATE_UNSUPPORTED;
 		return 0;
 	}
-	if (ret < 0) {
-		tdxctl_err("cannot read %s/%s/state: %s", tdx_sysfs_root(),
-			   TDX_FW_DIR, strerror(-ret));
+	ret = tdx_sysfs_read_state(&c->state);
+	if (ret)
 		return ret;
-	}
-	if (tdx_state_parse(buf, &c->state)) {
-		tdxctl_err("%s/%s/state: unknown state \"%s\"",
-			   tdx_sysfs_root(), TDX_FW_DIR, buf);
-		return -EINVAL;
-	}
 	c->loaded = true;
 	if (c->state == TDX_STATE_UNSUPPORTED)
 		return 0;
 	ret = tdx_sysfs_read_ranges("cmrs", &c->cmrs);
+	if (!ret && c->state == TDX_STATE_INITIALIZED)
+		ret = tdx_sysfs_read_ranges("tdx_memory", &c->tdx_mem);
 	if (ret)
 		return ret;
-	if (c->state == TDX_STATE_INITIALIZED)
-		ret = tdx_sysfs_read_ranges("tdx_memory", &c->tdx_mem);
-	return ret;
+	/* Best effort: without it a block is judged as a whole. */
+	c->ram_known = !tdx_iomem_load(&c->ram);
+	return 0;
 }
 
-void tdx_ctx_decide(const struct tdx_ctx *c, u64 start, u64 end,
-		    struct tdx_verdict *v)
+struct tdx_ctx *tdx_ctx_new(int *code)
+{
+	struct tdx_ctx *c = malloc(sizeof(*c));
+	int ret;
+
+	if (!c) {
+		tdxctl_err("out of memory");
+		*code = TDXCTL_EXIT_FAIL;
+		return NULL;
+	}
+	ret = tdx_ctx_load(c);
+	if (ret) {
+		tdx_ctx_free(c);
+		*code = ret == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
+		return NULL;
+	}
+	*code = TDXCTL_EXIT_OK;
+	return c;
+}
+
+void tdx_ctx_free(struct tdx_ctx *c)
+{
+	if (!c)
+		return;
+	if (c->ram_known)
+		tdx_rs_heap_free(&c->ram);
+	free(c);
+}
+
+/*
+ * The RAM parts of a block, or all of it when /proc/iomem did not tell or
+ * shows no RAM there (then the whole block is what the kernel will see).
+ */
+static bool by_ram_parts(const struct tdx_ctx *c, u64 start, u64 end)
+{
+	return c->ram_known && tdx_rs_overlaps(&c->ram, start, end);
+}
+
+static int rank(enum tdx_decision d)
+{
+	switch (d) {
+	case TDX_DECISION_REFUSE:
+		return 3;
+	case TDX_DECISION_WAIT:
+		return 2;
+	case TDX_DECISION_ONLINE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void decide(const struct tdx_ctx *c, u64 start, u64 end,
+		   bool ram_only, struct tdx_verdict *v)
 {
 	struct tdx_policy_input in = {
 		.state = c->state,
 		.cmrs = &c->cmrs,
 		.tdx_memory = &c->tdx_mem,
 	};
+	enum tdx_decision d;
+	const char *why;
+	u64 pos = start, s, e;
+	bool first = true;
 
 	v->online_type = tdx_zone_online_type(c->cfg.zone);
 	if (!c->loaded) {
@@ -64,7 +114,18 @@ void tdx_ctx_decide(const struct tdx_ctx *c, u64 start, u64 end,
 		v->reason = "tdx_sys not loaded";
 		return;
 	}
-	v->decision = tdx_policy_decide(&in, start, end, &v->reason);
+	if (!ram_only || !by_ram_parts(c, start, end)) {
+		v->decision = tdx_policy_decide(&in, start, end, &v->reason);
+	} else {
+		while (tdx_ram_next(&c->ram, &pos, end, &s, &e)) {
+			d = tdx_policy_decide(&in, s, e, &why);
+			if (first || rank(d) > rank(v->decision)) {
+				v->decision = d;
+				v->reason = why;
+			}
+			first = false;
+		}
+	}
 	/*
 	 * online_before_init = no holds convertible memory back until the
 	 * TDMRs are fixed, so initialization sees only boot memory.
@@ -76,9 +137,37 @@ void tdx_ctx_decide(const struct tdx_ctx *c, u64 start, u64 end,
 	}
 }
 
-const char *tdx_coverage(const struct tdx_rangeset *rs, u64 start, u64 end)
+void tdx_ctx_decide(const struct tdx_ctx *c, u64 start, u64 end,
+		    struct tdx_verdict *v)
 {
-	if (tdx_rs_contains(rs, start, end))
+	decide(c, start, end, false, v);
+}
+
+void tdx_ctx_decide_block(const struct tdx_ctx *c, u64 start, u64 end,
+			  struct tdx_verdict *v)
+{
+	decide(c, start, end, true, v);
+}
+
+const char *tdx_block_coverage(const struct tdx_ctx *c,
+			       const struct tdx_rangeset *rs, u64 start,
+			       u64 end)
+{
+	u64 pos = start, s, e;
+	bool all, any;
+
+	if (by_ram_parts(c, start, end)) {
+		all = true;
+		any = false;
+		while (tdx_ram_next(&c->ram, &pos, end, &s, &e)) {
+			all = all && tdx_rs_contains(rs, s, e);
+			any = any || tdx_rs_overlaps(rs, s, e);
+		}
+	} else {
+		all = tdx_rs_contains(rs, start, end);
+		any = tdx_rs_overlaps(rs, start, end);
+	}
+	if (all)
 		return "yes";
-	return tdx_rs_overlaps(rs, start, end) ? "partial" : "no";
+	return any ? "partial" : "no";
 }

@@ -21,6 +21,9 @@ struct tdx_ctx {
 	struct tdx_rangeset tdx_mem;
 	struct tdx_range cmr_buf[TDX_MAX_CMRS];
 	struct tdx_range mem_buf[TDXCTL_MAX_TDX_RANGES];
+	/* System RAM per /proc/iomem (heap); unknown: blocks judged whole. */
+	struct tdx_rangeset ram;
+	bool ram_known;
 	struct tdxsys_config cfg;
 };
 
@@ -31,13 +34,31 @@ struct tdx_verdict {
 };
 
 /*
- * Read the configuration and what the policy needs from sysfs. A missing
- * /sys/firmware/tdx is not an error (loaded = false). Prints errors.
+ * Read the configuration and what the policy needs from sysfs and
+ * /proc/iomem. A missing /sys/firmware/tdx is not an error (loaded =
+ * false); an unreadable /proc/iomem leaves ram_known false. Prints errors.
  */
 int tdx_ctx_load(struct tdx_ctx *c);
+/*
+ * tdx_ctx_load() into a new context; on failure NULL, with *code the exit
+ * code (usage for a malformed configuration).
+ */
+struct tdx_ctx *tdx_ctx_new(int *code);
+void tdx_ctx_free(struct tdx_ctx *c);
+
+/* The decision for all of [start, end), as the user gave it. */
 void tdx_ctx_decide(const struct tdx_ctx *c, u64 start, u64 end,
 		    struct tdx_verdict *v);
-/* "yes", "no", "partial" for the share of [start, end) inside @rs. */
-const char *tdx_coverage(const struct tdx_rangeset *rs, u64 start, u64 end);
+/*
+ * The decision for a memory block: only its System RAM parts count (a
+ * boot block's firmware holes never enter the page allocator). Refuse
+ * beats wait beats online beats none.
+ */
+void tdx_ctx_decide_block(const struct tdx_ctx *c, u64 start, u64 end,
+			  struct tdx_verdict *v);
+/* "yes", "no", "partial": the block's RAM parts inside @rs. */
+const char *tdx_block_coverage(const struct tdx_ctx *c,
+			       const struct tdx_rangeset *rs, u64 start,
+			       u64 end);
 
 #endif /* TDXCTL_DECIDE_H */

@@ -49,6 +49,16 @@ int tdx_memblock_parse_name(const char *arg, unsigned long *id)
 	return 0;
 }
 
+int tdx_memblock_range(unsigned long id, u64 block_size, u64 *start,
+		       u64 *end)
+{
+	if (id > ~0ULL / block_size - 1)
+		return -ERANGE;
+	*start = (u64)id * block_size;
+	*end = *start + block_size;
+	return 0;
+}
+
 static int read_attr(unsigned long id, const char *attr, char *buf,
 		     size_t len)
 {
@@ -90,10 +100,9 @@ int tdx_memblock_read(unsigned long id, u64 block_size, unsigned int flags,
 	memset(mb, 0, sizeof(*mb));
 	mb->id = id;
 	mb->node = -1;
-	if (id > ~0ULL / block_size - 1)
-		return -ERANGE;
-	mb->start = (u64)id * block_size;
-	mb->end = mb->start + block_size;
+	ret = tdx_memblock_range(id, block_size, &mb->start, &mb->end);
+	if (ret)
+		return ret;
 	ret = read_attr(id, "state", mb->state, sizeof(mb->state));
 	if (ret < 0)
 		return ret;
@@ -114,8 +123,7 @@ static int cmp_block(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-int tdx_memblock_list(u64 block_size, unsigned int flags,
-		      struct tdx_memblock **out, size_t *nr)
+int tdx_memblock_list(unsigned int flags, struct tdx_memblocks *l)
 {
 	struct tdx_memblock *v = NULL, *nv;
 	size_t n = 0, cap = 0;
@@ -125,7 +133,10 @@ int tdx_memblock_list(u64 block_size, unsigned int flags,
 	DIR *d;
 	int ret = 0;
 
-	ret = tdx_sysfs_path(path, sizeof(path), TDX_MEM_DIR);
+	memset(l, 0, sizeof(*l));
+	ret = tdx_memblock_size(&l->block_size);
+	if (!ret)
+		ret = tdx_sysfs_path(path, sizeof(path), TDX_MEM_DIR);
 	if (ret)
 		return ret;
 	d = opendir(path);
@@ -147,7 +158,7 @@ int tdx_memblock_list(u64 block_size, unsigned int flags,
 			}
 			v = nv;
 		}
-		ret = tdx_memblock_read(id, block_size, flags, &v[n]);
+		ret = tdx_memblock_read(id, l->block_size, flags, &v[n]);
 		/* A block removed while listing is not an error. */
 		if (ret == -ENOENT) {
 			ret = 0;
@@ -167,9 +178,16 @@ int tdx_memblock_list(u64 block_size, unsigned int flags,
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_block);
-	*out = v;
-	*nr = n;
+	l->b = v;
+	l->nr = n;
 	return 0;
+}
+
+void tdx_memblock_list_free(struct tdx_memblocks *l)
+{
+	free(l->b);
+	l->b = NULL;
+	l->nr = 0;
 }
 
 int tdx_memblock_set_online(struct tdx_memblock *mb, const char *type,

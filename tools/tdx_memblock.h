@@ -23,11 +23,20 @@ struct tdx_memblock {
 int tdx_memblock_size(u64 *bytes);
 /* "12" or "memory12". */
 int tdx_memblock_parse_name(const char *arg, unsigned long *id);
+/* Block @id's range; -ERANGE beyond the address space. */
+int tdx_memblock_range(unsigned long id, u64 block_size, u64 *start,
+		       u64 *end);
 int tdx_memblock_read(unsigned long id, u64 block_size, unsigned int flags,
 		      struct tdx_memblock *mb);
-/* Every block, sorted by id; free(*out) afterwards. Prints errors. */
-int tdx_memblock_list(u64 block_size, unsigned int flags,
-		      struct tdx_memblock **out, size_t *nr);
+struct tdx_memblocks {
+	struct tdx_memblock *b;		/* sorted by id */
+	size_t nr;
+	u64 block_size;
+};
+
+/* Every block; tdx_memblock_list_free() afterwards. Prints errors. */
+int tdx_memblock_list(unsigned int flags, struct tdx_memblocks *l);
+void tdx_memblock_list_free(struct tdx_memblocks *l);
 static inline bool tdx_memblock_online(const struct tdx_memblock *mb)
 {
 	return !strcmp(mb->state, "online");

@@ -48,36 +48,23 @@ static void strip_trailing(char *s, size_t *n)
 
 int tdx_sysfs_read(const char *rel, char *buf, size_t len)
 {
-	char path[PATH_MAX];
-	ssize_t n;
-	size_t got = 0;
-	int fd, ret;
+	char *text;
+	size_t n;
+	int ret;
 
 	if (!len)
 		return -EINVAL;
-	ret = tdx_sysfs_path(path, sizeof(path), "%s", rel);
+	ret = tdx_sysfs_read_alloc(rel, &text);
 	if (ret)
 		return ret;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (got < len - 1) {
-		n = read(fd, buf + got, len - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			close(fd);
-			return ret;
-		}
-		if (n == 0)
-			break;
-		got += n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	strip_trailing(buf, &got);
-	return (int)got;
+	n = strlen(text);
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	free(text);
+	strip_trailing(buf, &n);
+	return (int)n;
 }
 
 int tdx_sysfs_read_alloc(const char *rel, char **text)
@@ -212,4 +199,45 @@ int tdx_sysfs_read_ranges(const char *name, struct tdx_rangeset *rs)
 		tdxctl_err("%s/%s: %s", tdx_sysfs_root(), rel, err);
 	free(text);
 	return ret;
+}
+
+int tdx_sysfs_read_state(enum tdx_state *st)
+{
+	char buf[64];
+	int ret;
+
+	ret = tdx_sysfs_read(TDX_FW_DIR "/state", buf, sizeof(buf));
+	if (ret < 0) {
+		tdxctl_err("cannot read %s/%s/state: %s", tdx_sysfs_root(),
+			   TDX_FW_DIR, strerror(-ret));
+		return ret;
+	}
+	if (tdx_state_parse(buf, st)) {
+		tdxctl_err("%s/%s/state: unknown state \"%s\"",
+			   tdx_sysfs_root(), TDX_FW_DIR, buf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int tdx_sysfs_read_error(char **text)
+{
+	size_t n;
+	int ret;
+
+	*text = NULL;
+	ret = tdx_sysfs_read_alloc(TDX_FW_DIR "/error", text);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return ret;
+	n = strlen(*text);
+	strip_trailing(*text, &n);
+	return 0;
+}
+
+void tdx_err_not_loaded(void)
+{
+	tdxctl_err("tdx_sys is not loaded (no %s/%s): modprobe tdx_sys",
+		   tdx_sysfs_root(), TDX_FW_DIR);
 }

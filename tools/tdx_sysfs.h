@@ -6,6 +6,7 @@
 #ifndef TDXCTL_SYSFS_H
 #define TDXCTL_SYSFS_H
 
+#include "tdx_policy.h"
 #include "tdx_range.h"
 #include "tdx_util.h"
 
@@ -39,6 +40,16 @@ struct tdx_tdmr_line {
 int tdx_parse_tdmr_line(const char *line, struct tdx_tdmr_line *t);
 /* "<done> <total>" */
 int tdx_parse_progress(const char *text, u64 *done, u64 *total);
+
+/* firmware/tdx/state; prints the error. */
+int tdx_sysfs_read_state(enum tdx_state *st);
+/*
+ * firmware/tdx/error, trailing whitespace stripped; *text NULL if there
+ * is no such file. free() it.
+ */
+int tdx_sysfs_read_error(char **text);
+/* The message for a missing /sys/firmware/tdx. */
+void tdx_err_not_loaded(void);
 
 /* Read firmware/tdx/<name> as a range list; prints the error. */
 int tdx_sysfs_read_ranges(const char *name, struct tdx_rangeset *rs);

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,4 +151,37 @@ fail:
 	close(fd);
 	free(buf);
 	return err;
+}
+
+int tdx_json_opts(int argc, char **argv, const char *usage, bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			*json = true;
+			break;
+		case 'h':
+			printf("usage: %s\n", usage);
+			return TDXCTL_EXIT_OK;
+		default:
+			return TDXCTL_EXIT_USAGE;
+		}
+	}
+	return tdx_no_operands(argc, argv) ? TDXCTL_EXIT_USAGE : -1;
+}
+
+int tdx_no_operands(int argc, char **argv)
+{
+	if (optind == argc)
+		return 0;
+	tdxctl_err("%s: unexpected argument \"%s\"", argv[0], argv[optind]);
+	return -1;
 }

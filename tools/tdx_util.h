@@ -38,6 +38,14 @@ void tdx_fmt_size(u64 bytes, char *buf, size_t len);
 int tdx_rs_heap_init(struct tdx_rangeset *rs, unsigned int cap);
 void tdx_rs_heap_free(struct tdx_rangeset *rs);
 
+/*
+ * Options of a command that takes only --json and --help: -1 to go on,
+ * else the exit code to return.
+ */
+int tdx_json_opts(int argc, char **argv, const char *usage, bool *json);
+/* After getopt: no operands left, else an error naming argv[0]; 0 or -1. */
+int tdx_no_operands(int argc, char **argv);
+
 /* Read a whole (small) file into a NUL-terminated heap buffer. */
 int tdx_read_file(const char *path, char **text);
 

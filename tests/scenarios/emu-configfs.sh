@@ -4,20 +4,22 @@
 # attached, fault list, attach/detach without configuring.
 # vm: mem=2G cpus=2
 # timeout: 120
+# shellcheck source=tests/vm/guest/lib.sh
 . "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}"
-
-E=/sys/kernel/config/tdx_emu
+# shellcheck source=tests/vm/guest/tdx.sh
+. "$(dirname "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}")/tdx.sh"
 
 cleanup() {
-	[ -w $E/attached ] && echo 0 >$E/attached 2>/dev/null
-	[ -w $E/fault ] && echo clear >$E/fault 2>/dev/null
+	[ -w $EMU/attached ] && echo 0 >$EMU/attached 2>/dev/null
+	[ -w $EMU/fault ] && echo clear >$EMU/fault 2>/dev/null
 }
+# shellcheck disable=SC2034 # read by lib.sh at exit
 TAP_CLEANUP=cleanup
 
-mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
+configfs_mount
 tap_cmd "modprobe tdx_emu" -- modprobe tdx_emu
-tap_cmd "configfs directory exists" -- test -d $E
-tap_is "$(cat $E/attached)" 0 "not attached after load"
+tap_cmd "configfs directory exists" -- test -d $EMU
+tap_is "$(cat $EMU/attached)" 0 "not attached after load"
 
 # write VALUE ATTR: prints the errno name of a failed write, or "ok"
 wr() {
@@ -36,17 +38,17 @@ wr() {
 }
 
 # Defaults
-tap_is "$(cat $E/keyids)" "mktme=31 tdx=32" "default KeyIDs"
-tap_is "$(cat $E/version)" "1.5.0" "default version"
-tap_is "$(cat $E/max_tdmrs)" 64 "default max_tdmrs"
-tap_is "$(cat $E/max_reserved_per_tdmr)" 16 "default max_reserved_per_tdmr"
-tap_is "$(cat $E/pamt_entry_size)" 16 "default pamt_entry_size"
-tap_is "$(cat $E/vendor_id)" 0x8086 "default vendor_id"
-tap_is "$(cat $E/tdmr_init_delay_ns)" 0 "default tdmr_init_delay_ns"
-tap_is "$(cat $E/fault)" "" "no faults pending"
+tap_is "$(cat $EMU/keyids)" "mktme=31 tdx=32" "default KeyIDs"
+tap_is "$(cat $EMU/version)" "1.5.0" "default version"
+tap_is "$(cat $EMU/max_tdmrs)" 64 "default max_tdmrs"
+tap_is "$(cat $EMU/max_reserved_per_tdmr)" 16 "default max_reserved_per_tdmr"
+tap_is "$(cat $EMU/pamt_entry_size)" 16 "default pamt_entry_size"
+tap_is "$(cat $EMU/vendor_id)" 0x8086 "default vendor_id"
+tap_is "$(cat $EMU/tdmr_init_delay_ns)" 0 "default tdmr_init_delay_ns"
+tap_is "$(cat $EMU/fault)" "" "no faults pending"
 last=$(($(nproc --all) - 1))
 if [ "$last" -eq 0 ]; then want_cpus="0:0"; else want_cpus="0-$last:0"; fi
-tap_is "$(cat $E/cpus)" "$want_cpus" "default cpus: present CPUs, package 0"
+tap_is "$(cat $EMU/cpus)" "$want_cpus" "default cpus: present CPUs, package 0"
 
 # Default CMRs: top-level System RAM of /proc/iomem, 4 KiB-trimmed
 want_cmrs=$(grep -E '^[0-9a-f]+-[0-9a-f]+ : System RAM$' /proc/iomem |
@@ -55,18 +57,18 @@ want_cmrs=$(grep -E '^[0-9a-f]+-[0-9a-f]+ : System RAM$' /proc/iomem |
 		e=$(( ((0x$e + 1) & ~4095) - 1 ))
 		[ $e -gt $s ] && printf '0x%x-0x%x\n' $s $e
 	done)
-tap_is "$(cat $E/cmrs)" "$want_cmrs" "default cmrs: System RAM, 4K-trimmed"
+tap_is "$(cat $EMU/cmrs)" "$want_cmrs" "default cmrs: System RAM, 4K-trimmed"
 
-tap_is "$(stat -c %a $E/cmrs)" 600 "cmrs root only (0600)"
-tap_is "$(stat -c %a $E/stats)" 400 "stats root only (0400)"
-tap_is "$(stat -c %a $E/state)" 444 "state world-readable"
+tap_is "$(stat -c %a $EMU/cmrs)" 600 "cmrs root only (0600)"
+tap_is "$(stat -c %a $EMU/stats)" 400 "stats root only (0400)"
+tap_is "$(stat -c %a $EMU/state)" 444 "state world-readable"
 
 # Malformed writes: EINVAL, nothing changes
 check_bad() {	# ATTR VALUE
 	local before after
-	before=$(cat "$E/$1")
-	tap_is "$(wr "$2" "$E/$1")" EINVAL "$1: '$2' rejected with EINVAL"
-	after=$(cat "$E/$1")
+	before=$(cat "$EMU/$1")
+	tap_is "$(wr "$2" "$EMU/$1")" EINVAL "$1: '$2' rejected with EINVAL"
+	after=$(cat "$EMU/$1")
 	tap_is "$after" "$before" "$1 unchanged"
 }
 check_bad cmrs "garbage"
@@ -90,77 +92,77 @@ check_bad fault "leaf=33"
 check_bad attached 2
 
 # Good writes round-trip
-tap_is "$(wr "0x100000-0x7fffffff,0x100000000-0x17fffffff" $E/cmrs)" ok \
+tap_is "$(wr "0x100000-0x7fffffff,0x100000000-0x17fffffff" $EMU/cmrs)" ok \
 	"cmrs accepted"
-tap_is "$(cat $E/cmrs)" "0x100000-0x7fffffff
+tap_is "$(cat $EMU/cmrs)" "0x100000-0x7fffffff
 0x100000000-0x17fffffff" "cmrs read back"
-tap_is "$(wr default $E/cmrs)" ok "cmrs reset to default"
-tap_is "$(cat $E/cmrs)" "$want_cmrs" "default cmrs again"
-tap_is "$(wr "mktme=15 tdx=16" $E/keyids)" ok "keyids accepted"
-tap_is "$(cat $E/keyids)" "mktme=15 tdx=16" "keyids read back"
-wr "mktme=31 tdx=32" $E/keyids >/dev/null
-tap_is "$(wr "1.5.6" $E/version)" ok "version accepted"
-tap_is "$(cat $E/version)" "1.5.6" "version read back"
-wr "1.5.0" $E/version >/dev/null
-tap_is "$(wr 32 $E/pamt_entry_size)" ok "pamt_entry_size 32 accepted"
-wr 16 $E/pamt_entry_size >/dev/null
+tap_is "$(wr default $EMU/cmrs)" ok "cmrs reset to default"
+tap_is "$(cat $EMU/cmrs)" "$want_cmrs" "default cmrs again"
+tap_is "$(wr "mktme=15 tdx=16" $EMU/keyids)" ok "keyids accepted"
+tap_is "$(cat $EMU/keyids)" "mktme=15 tdx=16" "keyids read back"
+wr "mktme=31 tdx=32" $EMU/keyids >/dev/null
+tap_is "$(wr "1.5.6" $EMU/version)" ok "version accepted"
+tap_is "$(cat $EMU/version)" "1.5.6" "version read back"
+wr "1.5.0" $EMU/version >/dev/null
+tap_is "$(wr 32 $EMU/pamt_entry_size)" ok "pamt_entry_size 32 accepted"
+wr 16 $EMU/pamt_entry_size >/dev/null
 
 # CAP_SYS_ADMIN
 if command -v setpriv >/dev/null; then
 	out=$(setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin \
-		bash -c "echo 5 > $E/max_tdmrs" 2>&1)
+		bash -c "echo 5 > $EMU/max_tdmrs" 2>&1)
 	case $out in
 	*"Operation not permitted"*) tap_ok "store without CAP_SYS_ADMIN: EPERM" ;;
 	*) tap_fail "store without CAP_SYS_ADMIN: EPERM" "got: $out" ;;
 	esac
-	tap_is "$(cat $E/max_tdmrs)" 64 "max_tdmrs unchanged"
+	tap_is "$(cat $EMU/max_tdmrs)" 64 "max_tdmrs unchanged"
 else
 	tap_skip "store without CAP_SYS_ADMIN" "no setpriv"
 fi
 
 # Faults
-tap_is "$(wr "leaf=31 status=0x8000080000000000 nth=2" $E/fault)" ok \
+tap_is "$(wr "leaf=31 status=0x8000080000000000 nth=2" $EMU/fault)" ok \
 	"fault added"
-tap_is "$(wr "leaf=44 status=0x8000020200000000 nth=0" $E/fault)" ok \
+tap_is "$(wr "leaf=44 status=0x8000020200000000 nth=0" $EMU/fault)" ok \
 	"second fault added"
-tap_is "$(cat $E/fault)" "leaf=31 status=0x8000080000000000 nth=2 left=2
+tap_is "$(cat $EMU/fault)" "leaf=31 status=0x8000080000000000 nth=2 left=2
 leaf=44 status=0x8000020200000000 nth=0 left=0" "faults listed"
-tap_is "$(wr clear $E/fault)" ok "faults cleared"
-tap_is "$(cat $E/fault)" "" "no faults pending"
+tap_is "$(wr clear $EMU/fault)" ok "faults cleared"
+tap_is "$(cat $EMU/fault)" "" "no faults pending"
 
 # Attach / detach (needs tdx_sys, which the module depends on)
 if [ "$(cat /sys/firmware/tdx/provider 2>/dev/null)" = hardware ]; then
 	tap_skip "attach" "a hardware provider is registered"
 else
-	tap_is "$(wr 1 $E/attached)" ok "attach"
-	tap_is "$(cat $E/attached)" 1 "attached reads 1"
+	tap_is "$(wr 1 $EMU/attached)" ok "attach"
+	tap_is "$(cat $EMU/attached)" 1 "attached reads 1"
 	tap_is "$(cat /sys/firmware/tdx/provider 2>/dev/null)" emulated \
 		"tdx_sys sees the emulated provider"
-	st=$(cat $E/state)
+	st=$(cat $EMU/state)
 	tap_cmd "SYS.INIT done by the probe" -- \
 		grep -Eq '^sys_state: (SYSINIT_DONE|SYSCONFIG_DONE|SYS_READY)$' \
 		<<<"$st"
 	tap_cmd "stats count TDH.SYS.INIT" -- \
-		grep -q '^TDH.SYS.INIT calls=[1-9]' $E/stats
-	before=$(cat $E/max_tdmrs)
-	tap_is "$(wr 5 $E/max_tdmrs)" EBUSY "config write while attached: EBUSY"
-	tap_is "$(cat $E/max_tdmrs)" "$before" "max_tdmrs unchanged"
-	tap_is "$(wr 0x0-0xfff $E/cmrs)" EBUSY "cmrs write while attached: EBUSY"
+		grep -q '^TDH.SYS.INIT calls=[1-9]' $EMU/stats
+	before=$(cat $EMU/max_tdmrs)
+	tap_is "$(wr 5 $EMU/max_tdmrs)" EBUSY "config write while attached: EBUSY"
+	tap_is "$(cat $EMU/max_tdmrs)" "$before" "max_tdmrs unchanged"
+	tap_is "$(wr 0x0-0xfff $EMU/cmrs)" EBUSY "cmrs write while attached: EBUSY"
 	tap_cmd "EBUSY logged" -- sh -c \
 		"dmesg | grep -q 'tdx_emu: max_tdmrs: refused while attached'"
-	tap_is "$(wr 1000 $E/tdmr_init_delay_ns)" ok \
+	tap_is "$(wr 1000 $EMU/tdmr_init_delay_ns)" ok \
 		"tdmr_init_delay_ns writable while attached"
-	wr 0 $E/tdmr_init_delay_ns >/dev/null
-	tap_is "$(wr 1 $E/attached)" ok "attach again is a no-op"
+	wr 0 $EMU/tdmr_init_delay_ns >/dev/null
+	tap_is "$(wr 1 $EMU/attached)" ok "attach again is a no-op"
 	case $(cat /sys/firmware/tdx/state 2>/dev/null) in
 	initializing | initialized | failed)
-		tap_is "$(wr 0 $E/attached)" EBUSY \
+		tap_is "$(wr 0 $EMU/attached)" EBUSY \
 			"detach refused once the host configured the module" ;;
 	*)
-		tap_is "$(wr 0 $E/attached)" ok "detach before configuration"
-		tap_is "$(cat $E/attached)" 0 "attached reads 0"
-		tap_is "$(wr 5 $E/max_tdmrs)" ok "config writable again"
-		wr 64 $E/max_tdmrs >/dev/null
+		tap_is "$(wr 0 $EMU/attached)" ok "detach before configuration"
+		tap_is "$(cat $EMU/attached)" 0 "attached reads 0"
+		tap_is "$(wr 5 $EMU/max_tdmrs)" ok "config writable again"
+		wr 64 $EMU/max_tdmrs >/dev/null
 		tap_cmd "rmmod tdx_emu" -- rmmod tdx_emu
 		tap_cmd "modprobe tdx_emu again" -- modprobe tdx_emu ;;
 	esac

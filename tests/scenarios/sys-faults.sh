@@ -11,10 +11,10 @@
 # boot each: sys-faults-keyconfig.sh, sys-faults-tdmrinit.sh.
 # vm: mem=2G slots=8 maxmem=16G cpus=2
 # timeout: 300
+# shellcheck source=tests/vm/guest/lib.sh
 . "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}"
-
-T=/sys/firmware/tdx
-EMU=/sys/kernel/config/tdx_emu
+# shellcheck source=tests/vm/guest/tdx.sh
+. "$(dirname "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}")/tdx.sh"
 
 TDX_SYS_BUSY=0x8000020200000000
 TDX_RND_NO_ENTROPY=0x8000020300000000
@@ -26,39 +26,14 @@ TDX_INCORRECT_CPUID_VALUE=0xC000090000000000
 TDX_INVALID_PAMT=0xC0000A1000000000
 TDX_KEY_GENERATION_FAILED=0x8000080000000000
 
-sysfs_write() {
-	local out
-	out=$( (printf '%s\n' "$2" >"$1") 2>&1) && return 0
-	echo "${out##*: }"
-	return 1
-}
-
-emu_set() {
-	local err
-	err=$(sysfs_write "$EMU/$1" "$2") || tap_fail "tdx_emu $1 = $2" "$err"
-}
-
-emu_stat() {
-	sed -n "s/^$1=\([0-9]*\).*/\1/p" "$EMU/stats"
-}
-
 inject() {		# LEAF STATUS [NTH]
 	emu_set fault "leaf=$1 status=$2 nth=${3:-1}"
-}
-
-state_settled() {
-	[ "$(cat $T/state)" != initializing ]
 }
 
 memfree() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	awk '/^MemFree/ {print $2}' /proc/meminfo
-}
-
-initialize() {
-	sysfs_write $T/state initialize >/dev/null
-	wait_for 240 state_settled
 }
 
 # expect STATE ERROR-REGEX DESC: state, decoded error and its log line
@@ -75,46 +50,8 @@ expect() {
 		sh -c "dmesg | grep 'tdx_sys: ' | grep -Eq -- '$2'"
 }
 
-# pamt_free_pages: PAMT pages (from debugfs) flagged BUDDY (bit 10) in
-# /proc/kpageflags, i.e. heads of free blocks: 0 while the PAMT is
-# allocated, more once it went back to the page allocator. -1: unknown.
-pamt_free_pages() {
-	local base kib n free=0 line
-	line=$(grep -c '^tdmr ' /sys/kernel/debug/tdx_sys/tdmrs 2>/dev/null)
-	[ "${line:-0}" -gt 0 ] || { echo -1; return; }
-	while read -r base kib; do
-		n=$((kib / 4))
-		free=$((free + $(dd if=/proc/kpageflags bs=8 skip=$((base / 4096)) \
-			count=$n 2>/dev/null | od -An -tx8 -v | tr -s ' ' '\n' |
-			grep -c '[4567cdef][0-9a-f][0-9a-f]$')))
-	done < <(sed -n 's/^tdmr .* pamt \(0x[0-9a-f]*\) (\([0-9]*\) KiB).*/\1 \2/p' \
-		/sys/kernel/debug/tdx_sys/tdmrs)
-	echo $free
-}
-
-ram_ranges() {
-	awk -F'[- :]+' '/^[0-9a-f]+-[0-9a-f]+ : System RAM$/ {
-		print $1, $2 }' /proc/iomem |
-	while read -r s e; do
-		s=$(((0x$s + 0xfff) & ~0xfff))
-		e=$((((0x$e + 1) & ~0xfff) - 1))
-		[ $s -lt $e ] && printf '%d %d\n' $s $e
-	done | awk 'NR > 1 && $1 == pe + 1 { pe = $2; next }
-		    NR > 1 { print ps, pe } { ps = $1; pe = $2 }
-		    END { if (NR) print ps, pe }'
-}
-
-tap_cmd "modprobe tdx_sys" -- modprobe tdx_sys
-mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
-tap_cmd "modprobe tdx_emu" -- modprobe tdx_emu
-
-CMRS=""
-while read -r s e; do
-	CMRS+=$(printf '0x%x-0x%x' "$s" "$e")$'\n'
-done < <(ram_ranges)
-emu_set cmrs "$(echo $CMRS | tr ' ' ,)"
-emu_set cpus "0-1:0"
-emu_set keyids "mktme=15 tdx=48"
+emu_modprobe
+emu_platform
 emu_set version "1.5.7"
 
 # --- attach-time (probe) failures ---------------------------------------
@@ -154,8 +91,8 @@ emu_set keyids "mktme=15 tdx=48"
 # Non-convertible online memory: CMRs without the last 128 MiB of RAM
 read -r ls le < <(ram_ranges | tail -n 1)
 cut=$((le + 1 - (128 << 20)))
-emu_set cmrs "$( (sed '$d' <<<"${CMRS%$'\n'}"
-	printf '0x%x-0x%x' $ls $((cut - 1))) | tr '\n' ,)"
+emu_set cmrs "$(cmr_list "$(sed '$d' <<<"$CMRS")" \
+	"$(printf '0x%x-0x%x' $ls $((cut - 1)))")"
 emu_set attached 1
 tap_is "$(cat $T/nonconvertible_online)" "$(printf '0x%x-0x%x' $cut $le)" \
 	"nonconvertible_online names the RAM outside the CMRs"
@@ -165,7 +102,7 @@ expect uninitialized "outside convertible memory.*$(printf '0x%x-0x%x' $cut $le)
 	"non-convertible online memory"
 tap_is "$(cat $T/tdmrs)" "" "non-convertible: no TDMRs"
 emu_set attached 0
-emu_set cmrs "$(echo $CMRS | tr ' ' ,)"
+emu_set cmrs "$(cmr_list "$CMRS")"
 
 # --- init-time failures before CONFIG: retryable ------------------------
 emu_set attached 1

@@ -9,13 +9,13 @@
 # Needs its own boot: it leaves the TDX module configured.
 # vm: mem=2G slots=8 maxmem=16G cpus=2
 # timeout: 300
+# shellcheck source=tests/vm/guest/lib.sh
 . "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}"
+# shellcheck source=tests/vm/guest/tdx.sh
+. "$(dirname "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}")/tdx.sh"
 
-T=/sys/firmware/tdx
-EMU=/sys/kernel/config/tdx_emu
 RULE=/run/udev/rules.d/99-tdxsys-test-uevent.rules
 EVLOG=/run/tdxsys-test-uevents
-GIB=$((1 << 30))
 
 cleanup() {
 	rm -f "$RULE"
@@ -23,40 +23,6 @@ cleanup() {
 }
 # shellcheck disable=SC2034 # read by lib.sh at exit
 TAP_CLEANUP=cleanup
-
-# sysfs_write FILE VALUE: prints the error message of a failed write
-sysfs_write() {
-	local out
-	out=$( (printf '%s\n' "$2" >"$1") 2>&1) && return 0
-	echo "${out##*: }"
-	return 1
-}
-
-emu_set() {
-	local err
-	err=$(sysfs_write "$EMU/$1" "$2") || tap_fail "tdx_emu $1 = $2" "$err"
-}
-
-emu_stat() {		# KEY: value of KEY=N in the emulator's stats
-	sed -n "s/^$1=\([0-9]*\).*/\1/p" "$EMU/stats"
-}
-
-state_settled() {
-	[ "$(cat $T/state)" != initializing ]
-}
-
-# System RAM as 4 KiB-aligned inclusive ranges, merged where touching
-ram_ranges() {
-	awk -F'[- :]+' '/^[0-9a-f]+-[0-9a-f]+ : System RAM$/ {
-		print $1, $2 }' /proc/iomem |
-	while read -r s e; do
-		s=$(((0x$s + 0xfff) & ~0xfff))
-		e=$((((0x$e + 1) & ~0xfff) - 1))
-		[ $s -lt $e ] && printf '%d %d\n' $s $e
-	done | awk 'NR > 1 && $1 == pe + 1 { pe = $2; next }
-		    NR > 1 { print ps, pe } { ps = $1; pe = $2 }
-		    END { if (NR) print ps, pe }'
-}
 
 tap_cmd "modprobe tdx_sys" -- modprobe tdx_sys
 tap_is "$(cat $T/state)" unsupported "no TDX hardware in the VM: unsupported"
@@ -66,18 +32,12 @@ tap_cmd "error says why (${err:-empty})" -- test -n "$err"
 tap_is "$(sysfs_write $T/state initialize)" "No such device" \
 	"initialize refused while unsupported"
 
-mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
+configfs_mount
 tap_cmd "modprobe tdx_emu" -- modprobe tdx_emu
 tap_cmd "tdx_emu configfs present" -- test -d $EMU
 
 # The platform: CMRs = System RAM, 2 CPUs in one package, known facts
-cmrs=""
-while read -r s e; do
-	cmrs+=$(printf '0x%x-0x%x' "$s" "$e")$'\n'
-done < <(ram_ranges)
-emu_set cmrs "$(echo $cmrs | tr ' ' ,)"
-emu_set cpus "0-1:0"
-emu_set keyids "mktme=15 tdx=48"
+emu_platform
 emu_set version "1.5.7"
 emu_set build_num 777
 emu_set tdmr_init_delay_ns 20000
@@ -86,7 +46,7 @@ emu_set attached 1
 tap_is "$(cat $T/provider)" emulated "provider emulated"
 tap_is "$(cat $T/state)" uninitialized "attach probes: uninitialized"
 tap_is "$(cat $T/error)" "" "no error after attach"
-tap_is "$(cat $T/cmrs)" "${cmrs%$'\n'}" "cmrs as configured"
+tap_is "$(cat $T/cmrs)" "$CMRS" "cmrs as configured"
 tap_is "$(cat $T/version)" 1.5.7 "version"
 tap_is "$(cat $T/build_num)" 777 "build_num"
 tap_is "$(cat $T/vendor_id)" 0x8086 "vendor_id"

@@ -280,6 +280,131 @@ static void status(void)
 	fake_write("firmware/tdx/error", "");
 }
 
+/*
+ * Boot blocks with firmware holes, as in a QEMU guest: block 0 holds the
+ * non-RAM first page and 0x9fc00-0xfffff, block 15 ends in reserved
+ * 0x7ffe0000-0x7fffffff; blocks 16-23 are hot-added RAM. The emulator's
+ * default CMRs are exactly the System RAM.
+ */
+#define IOMEM \
+	"00000000-00000fff : Reserved\n" \
+	"00001000-0009fbff : System RAM\n" \
+	"0009fc00-0009ffff : Reserved\n" \
+	"000f0000-000fffff : Reserved\n" \
+	"  000f0000-000fffff : System ROM\n" \
+	"00100000-7ffdffff : System RAM\n" \
+	"  01000000-01ffffff : Kernel code\n" \
+	"7ffe0000-7fffffff : Reserved\n" \
+	"80000000-bfffffff : System RAM\n"
+#define RAM_CMRS "0x1000-0x9efff\n0x100000-0x7ffdffff\n"
+
+/* lsmem --json row @i's @key. */
+static const char *lsmem_row(const char *json, int i, const char *key)
+{
+	static char buf[64];
+	json_object *j = json_tokener_parse(json), *mem;
+
+	buf[0] = '\0';
+	if (j && json_object_object_get_ex(j, "memory", &mem) &&
+	    i < (int)json_object_array_length(mem))
+		snprintf(buf, sizeof(buf), "%s",
+			 jstr(json_object_array_get_idx(mem, i), key) ?: "");
+	json_object_put(j);
+	return buf;
+}
+
+static void ram_parts(void)
+{
+	char proc[300];
+	json_object *j, *mem;
+	struct run r;
+	int rows = -1;
+
+	make_blocks();
+	snprintf(proc, sizeof(proc), "%s/proc", fake_root);
+	setenv("TDXCTL_PROC", proc, 1);
+	fake_write("proc/iomem", IOMEM);
+	make_tdx("uninitialized", RAM_CMRS, "");
+
+	run_cmd(&r, cmd_lsmem, "lsmem", "--json", NULL);
+	j = json_tokener_parse(r.out);
+	if (j && json_object_object_get_ex(j, "memory", &mem))
+		rows = json_object_array_length(mem);
+	json_object_put(j);
+	TAP_EQ_U64(rows, 2, "holes ignored: blocks 0-15 one row, 16-23 another");
+	TAP_EQ_STR(lsmem_row(r.out, 0, "block"), "0-15", "row 0 is 0-15");
+	TAP_EQ_STR(lsmem_row(r.out, 0, "in_cmr"), "yes",
+		   "blocks with holes: RAM parts in CMRs");
+	TAP_EQ_STR(lsmem_row(r.out, 0, "decision"), "online",
+		   "blocks with holes: online");
+	TAP_EQ_STR(lsmem_row(r.out, 1, "decision"), "refuse",
+		   "hot-added blocks outside CMRs: still refused");
+	run_cmd(&r, cmd_check, "check", "memory0", "--udev", NULL);
+	TAP_OK(strstr(r.out, "TDX_DECISION=online\n") &&
+	       strstr(r.out, "TDX_RANGE=0x0-0x7ffffff\n"),
+	       "check memory0: online, range still the whole block");
+	run_cmd(&r, cmd_check, "check", "0x0-0x7ffffff", NULL);
+	TAP_EQ_U64(r.rc, 1, "check of the same explicit range: judged whole");
+
+	/* Offline boot block with holes counts as online-able in status. */
+	fake_write("devices/system/memory/memory15/state", "offline\n");
+	run_cmd(&r, cmd_status, "status", "--json", NULL);
+	j = json_tokener_parse(r.out);
+	mem = json_object_object_get(json_object_object_get(j,
+				     "memory_blocks"), "offline_decisions");
+	TAP_OK(json_object_get_int(json_object_object_get(mem, "online")) == 1 &&
+	       json_object_get_int(json_object_object_get(mem, "refuse")) == 8,
+	       "status: block 15 online-able, 16-23 refused");
+	json_object_put(j);
+	fake_write("devices/system/memory/memory15/state", "online\n");
+
+	/* A RAM part outside the CMRs still refuses the block. */
+	make_tdx("uninitialized", "0x1000-0x9efff\n0x100000-0x7fefffff\n", "");
+	run_cmd(&r, cmd_lsmem, "lsmem", "--json", NULL);
+	TAP_EQ_STR(lsmem_row(r.out, 1, "block"), "15", "block 15 apart");
+	TAP_EQ_STR(lsmem_row(r.out, 1, "in_cmr"), "partial",
+		   "block 15's RAM partly in CMRs");
+	TAP_EQ_STR(lsmem_row(r.out, 1, "decision"), "refuse",
+		   "block 15 refused");
+	run_cmd(&r, cmd_check, "check", "15", NULL);
+	TAP_OK(r.rc == 1 && strstr(r.out, "outside convertible memory"),
+	       "check 15: refused, outside CMRs");
+	make_tdx("uninitialized", "0x100000-0x7ffdffff\n", "");
+	run_cmd(&r, cmd_check, "check", "0", NULL);
+	TAP_EQ_U64(r.rc, 1, "block 0 with its low RAM outside CMRs: refused");
+
+	/* After initialization: IN-TDX of the RAM parts. */
+	make_tdx("initialized", RAM_CMRS, RAM_CMRS);
+	run_cmd(&r, cmd_lsmem, "lsmem", "--json", NULL);
+	TAP_OK(!strcmp(lsmem_row(r.out, 0, "block"), "0-15") &&
+	       !strcmp(lsmem_row(r.out, 0, "in_tdx"), "yes") &&
+	       !strcmp(lsmem_row(r.out, 0, "decision"), "online"),
+	       "initialized: blocks 0-15 in TDX memory, online");
+	make_tdx("initialized", RAM_CMRS, "0x100000-0x7ffdffff\n");
+	run_cmd(&r, cmd_check, "check", "0", NULL);
+	TAP_OK(r.rc == 1 && strstr(r.out, "convertible but not TDX memory"),
+	       "initialized: low RAM not TDX memory refuses block 0");
+	make_tdx("initializing", RAM_CMRS, "");
+	run_cmd(&r, cmd_check, "check", "0", NULL);
+	TAP_EQ_U64(r.rc, 4, "initializing: block 0 waits");
+
+	/* Addresses hidden (not root) or no iomem: whole blocks again. */
+	make_tdx("uninitialized", RAM_CMRS, "");
+	fake_write("proc/iomem", "00000000-00000000 : System RAM\n");
+	run_cmd(&r, cmd_lsmem, "lsmem", "--json", NULL);
+	TAP_OK(!strcmp(lsmem_row(r.out, 0, "in_cmr"), "partial") &&
+	       !strcmp(lsmem_row(r.out, 0, "decision"), "refuse"),
+	       "zeroed iomem: block 0 judged whole, partial and refused");
+	fake_write("proc/iomem", "garbage\n");
+	run_cmd(&r, cmd_check, "check", "0", NULL);
+	TAP_EQ_U64(r.rc, 1, "malformed iomem: block 0 judged whole");
+	setenv("TDXCTL_PROC", "/nonexistent", 1);
+	run_cmd(&r, cmd_check, "check", "0", NULL);
+	TAP_OK(r.rc == 1 && !*r.err,
+	       "no iomem: block 0 judged whole, no error printed");
+	unsetenv("TDXCTL_PROC");
+}
+
 /* A child plays the kernel: initialization finishes after a while. */
 static void init(void)
 {
@@ -394,6 +519,7 @@ int main(void)
 	states();
 	lsmem();
 	status();
+	ram_parts();
 	init();
 	plan();
 	fake_cleanup();

@@ -4,6 +4,7 @@
  */
 #include "tap.h"
 #include "tools_run.h"
+#include "tdx_iomem.h"
 #include "tdx_memblock.h"
 #include "tdx_sysfs.h"
 #include "tdx_util.h"
@@ -86,10 +87,88 @@ static void numbers(void)
 	TAP_OK(strstr(buf, "EiB") != NULL, "2^64-1 in EiB: %s", buf);
 }
 
+/* A QEMU guest's /proc/iomem, abridged, plus a nested and a kmem line. */
+static const char iomem[] =
+	"00000000-00000fff : Reserved\n"
+	"00001000-0009fbff : System RAM\n"
+	"0009fc00-0009ffff : Reserved\n"
+	"000f0000-000fffff : Reserved\n"
+	"  000f0000-000fffff : System ROM\n"
+	"00100000-3ffdffff : System RAM\n"
+	"  01000000-01ffffff : Kernel code\n"
+	"3ffe0000-3fffffff : Reserved\n"
+	"100000000-13fffffff : PCI Bus 0000:00\n"
+	"  100000000-10fffffff : System RAM\n"
+	"140000000-17fffffff : System RAM (kmem)\n";
+
+static void iomem_ram(void)
+{
+	struct tdx_range buf[8];
+	struct tdx_rangeset rs;
+	u64 pos, s, e;
+	int n;
+
+	tdx_rs_init(&rs, buf, 8);
+	TAP_OK(!tdx_iomem_parse(iomem, &rs), "iomem parses");
+	TAP_EQ_U64(rs.nr, 3, "three System RAM ranges, kmem not one of them");
+	TAP_OK(rs.r[0].start == 0x1000 && rs.r[0].end == 0x9f000,
+	       "partial page at 0x9fc00 trimmed: [0x%llx, 0x%llx)",
+	       (unsigned long long)rs.r[0].start,
+	       (unsigned long long)rs.r[0].end);
+	TAP_OK(rs.r[1].start == 0x100000 && rs.r[1].end == 0x3ffe0000,
+	       "boot RAM ends before the reserved top");
+	TAP_OK(rs.r[2].start == 0x100000000ULL &&
+	       rs.r[2].end == 0x110000000ULL, "nested System RAM counts");
+	TAP_EQ_U64(tdx_iomem_parse("00000000-00000000 : Reserved\n"
+				   "00000000-00000000 : System RAM\n", &rs),
+		   (u64)-EPERM, "zeroed addresses (not root): -EPERM");
+	TAP_EQ_U64(tdx_iomem_parse("00001000-0009fbff System RAM\n", &rs),
+		   (u64)-EINVAL, "line without \" : \" rejected");
+	TAP_EQ_U64(tdx_iomem_parse("2000-1000 : System RAM\n", &rs),
+		   (u64)-EINVAL, "reversed line rejected");
+	TAP_OK(!tdx_iomem_parse("", &rs) && !rs.nr, "empty text: no RAM");
+	TAP_EQ_U64(tdx_iomem_parse("1000-1fff : System RAM\n"
+				   "3000-3fff : System RAM\n"
+				   "5000-5fff : System RAM\n", &rs) ? 0 : rs.nr,
+		   3, "three pages");
+
+	/* Parts of [0x0, 0x8000000) with the QEMU map: two. */
+	tdx_iomem_parse(iomem, &rs);
+	pos = 0;
+	n = 0;
+	while (tdx_ram_next(&rs, &pos, 0x8000000, &s, &e)) {
+		if (!n)
+			TAP_OK(s == 0x1000 && e == 0x9f000, "first part");
+		else
+			TAP_OK(s == 0x100000 && e == 0x8000000,
+			       "second part clipped to the block");
+		n++;
+	}
+	TAP_EQ_U64(n, 2, "block 0: two RAM parts");
+	pos = 0x38000000;
+	TAP_OK(tdx_ram_next(&rs, &pos, 0x40000000, &s, &e) &&
+	       s == 0x38000000 && e == 0x3ffe0000 &&
+	       !tdx_ram_next(&rs, &pos, 0x40000000, &s, &e),
+	       "last boot block: one part, up to the reserved top");
+	pos = 0x40000000;
+	TAP_OK(!tdx_ram_next(&rs, &pos, 0x48000000, &s, &e),
+	       "a block in no RAM range: no parts");
+
+	unsetenv("TDXCTL_PROC");
+	setenv("TDXCTL_SYSFS", "/tmp/fake", 1);
+	TAP_OK(!tdx_proc_root(), "fake sysfs without TDXCTL_PROC: no iomem");
+	setenv("TDXCTL_PROC", "/tmp/fakeproc", 1);
+	TAP_EQ_STR(tdx_proc_root(), "/tmp/fakeproc", "TDXCTL_PROC wins");
+	unsetenv("TDXCTL_PROC");
+	unsetenv("TDXCTL_SYSFS");
+	TAP_EQ_STR(tdx_proc_root(), "/proc", "default /proc");
+}
+
 int main(void)
 {
 	ranges();
 	tdmr_progress();
 	numbers();
+	iomem_ram();
 	return tap_done();
 }

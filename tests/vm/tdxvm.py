@@ -331,7 +331,8 @@ def merge_into(src, dst):
 def install_harness(stage, scenarios):
     base = stage + GUEST_BASE
     os.makedirs(os.path.join(base, 'scenarios'), exist_ok=True)
-    for f, mode in (('lib.sh', 0o644), ('run-scenarios', 0o755)):
+    for f, mode in (('lib.sh', 0o644), ('tdx.sh', 0o644),
+                    ('run-scenarios', 0o755)):
         shutil.copy(os.path.join(GUEST_DIR, f), os.path.join(base, f))
         os.chmod(os.path.join(base, f), mode)
     for name, path in scenarios.items():

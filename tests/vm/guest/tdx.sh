@@ -1,0 +1,206 @@
+# shellcheck shell=bash
+# tdxsys helpers shared by the scenarios: tdx_sys sysfs, the tdx_emu
+# platform in configfs, System RAM as CMRs, memory block states, PAMT pages.
+# Source it after lib.sh (it uses lib.sh's TAP and memory helpers):
+#   . "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}"
+#   . "$(dirname "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}")/tdx.sh"
+
+T=/sys/firmware/tdx
+EMU=/sys/kernel/config/tdx_emu
+GIB=$((1 << 30))
+
+# --- tdx_sys / tdx_emu attributes --------------------------------------
+
+# configfs_mount: configfs mounted (tdx_emu's attributes live there)
+configfs_mount() {
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs none /sys/kernel/config
+}
+
+# sysfs_write FILE VALUE: writes with bash (dash says "I/O error" for
+# every errno); on failure prints the error message and returns 1
+sysfs_write() {
+	local out
+	out=$( (printf '%s\n' "$2" >"$1") 2>&1) && return 0
+	echo "${out##*: }"
+	return 1
+}
+
+# emu_set ATTR VALUE: configure tdx_emu; a refused write is a failed check
+emu_set() {
+	local err
+	err=$(sysfs_write "$EMU/$1" "$2") || tap_fail "tdx_emu $1 = $2" "$err"
+}
+
+# emu_stat KEY: value of KEY=N in the emulator's stats
+emu_stat() {
+	sed -n "s/^$1=\([0-9]*\).*/\1/p" "$EMU/stats"
+}
+
+# state_settled: tdx_sys is not (or no longer) initializing
+state_settled() {
+	[ "$(cat $T/state)" != initializing ]
+}
+
+# initialize: request initialization, wait up to 240 s until it settled
+initialize() {
+	sysfs_write $T/state initialize >/dev/null
+	wait_for 240 state_settled
+}
+
+# --- CMRs from System RAM -----------------------------------------------
+# /proc/iomem rather than the emulator's default cmrs: it works before
+# tdx_emu is loaded and leaves out DIMMs hot-added before that.
+
+# ram_ranges [LIMIT]: System RAM as 4 KiB-aligned inclusive "START END"
+# (decimal) lines, touching ranges merged; with LIMIT only ranges ending
+# below it
+ram_ranges() {
+	local limit=${1:-} s e
+	awk -F'[- :]+' '/^[0-9a-f]+-[0-9a-f]+ : System RAM$/ {
+		print $1, $2 }' /proc/iomem |
+	while read -r s e; do
+		s=$(((0x$s + 0xfff) & ~0xfff))
+		e=$((((0x$e + 1) & ~0xfff) - 1))
+		[ $s -lt $e ] || continue
+		[ -n "$limit" ] && [ $e -ge $((limit)) ] && continue
+		printf '%d %d\n' $s $e
+	done | awk 'NR > 1 && $1 == pe + 1 { pe = $2; next }
+		    NR > 1 { print ps, pe } { ps = $1; pe = $2 }
+		    END { if (NR) print ps, pe }'
+}
+
+# ram_cmrs [LIMIT]: ram_ranges as CMR lines "0xSTART-0xEND"
+ram_cmrs() {
+	local s e
+	ram_ranges "$@" | while read -r s e; do
+		printf '0x%x-0x%x\n' "$s" "$e"
+	done
+}
+
+# boot_ram_cmrs: CMR lines of the boot RAM, i.e. below 4 GiB (the
+# scenarios hot-add DIMMs above)
+boot_ram_cmrs() {
+	ram_cmrs $((4 * GIB))
+}
+
+# cmr_list RANGES...: ranges (words or lines) as one comma-separated list:
+# each write of tdx_emu's cmrs replaces the whole list
+cmr_list() {
+	# shellcheck disable=SC2048,SC2086 # split lines and words alike
+	echo $* | tr ' ' ,
+}
+
+# --- setting up the emulated platform -----------------------------------
+
+# emu_load: tdx_sys and tdx_emu loaded, configfs mounted
+emu_load() {
+	modprobe tdx_sys || return 1
+	configfs_mount
+	modprobe tdx_emu
+}
+
+# emu_attach EXTRA_CMRS...: tdx_sys + tdx_emu with boot RAM plus the given
+# inclusive ranges as CMRs, attached (state uninitialized).  No TAP output:
+# meant to run under tap_cmd.
+emu_attach() {
+	local cmrs
+	cmrs=$(cmr_list "$(boot_ram_cmrs)" "$@")
+	emu_load || return 1
+	echo "$cmrs" >$EMU/cmrs || return 1
+	echo 1 >$EMU/attached || return 1
+	udevadm settle -t 30
+	[ "$(cat $T/state)" = uninitialized ]
+}
+
+# emu_modprobe: (TAP) load tdx_sys, then tdx_emu, configfs mounted
+emu_modprobe() {
+	tap_cmd "modprobe tdx_sys" -- modprobe tdx_sys
+	configfs_mount
+	tap_cmd "modprobe tdx_emu" -- modprobe tdx_emu
+}
+
+# emu_platform: configure, not attach, the two-CPU platform: CMRs = all
+# System RAM (also left in CMRS, one per line), CPUs 0-1 in package 0,
+# 15 MKTME and 48 TDX KeyIDs
+emu_platform() {
+	CMRS=$(ram_cmrs)
+	emu_set cmrs "$(cmr_list "$CMRS")"
+	emu_set cpus "0-1:0"
+	emu_set keyids "mktme=15 tdx=48"
+}
+
+# --- memory blocks ------------------------------------------------------
+
+# udev_prop N KEY: a property udev recorded for memoryN
+udev_prop() {
+	udevadm info -q property -p "/devices/system/memory/memory$1" |
+		sed -n "s/^$2=//p"
+}
+
+# block_online N: memoryN is online
+block_online() {
+	[ "$(mem_block_state "$1")" = online ]
+}
+
+# blocks ADDR SIZE: the block numbers of a DIMM
+blocks() {
+	local bs first n
+	bs=$(mem_block_size)
+	first=$(($1 / bs))
+	n=$(($(size_bytes "$2") / bs))
+	seq "$first" $((first + n - 1))
+}
+
+# all_online ADDR SIZE: every block of the DIMM online
+all_online() {
+	local b
+	for b in $(blocks "$1" "$2"); do block_online "$b" || return 1; done
+}
+
+# none_online ADDR SIZE: no block of the DIMM online
+none_online() {
+	local b
+	for b in $(blocks "$1" "$2"); do block_online "$b" && return 1; done
+	return 0
+}
+
+# --- PAMT -----------------------------------------------------------------
+
+# pamt_free_pages: PAMT pages (from debugfs) flagged BUDDY (bit 10) in
+# /proc/kpageflags, i.e. heads of free blocks: 0 while the PAMT is
+# allocated, more once it went back to the page allocator. -1: unknown.
+pamt_free_pages() {
+	local base kib n free=0 line
+	line=$(grep -c '^tdmr ' /sys/kernel/debug/tdx_sys/tdmrs 2>/dev/null)
+	[ "${line:-0}" -gt 0 ] || { echo -1; return; }
+	while read -r base kib; do
+		n=$((kib / 4))
+		free=$((free + $(dd if=/proc/kpageflags bs=8 skip=$((base / 4096)) \
+			count=$n 2>/dev/null | od -An -tx8 -v | tr -s ' ' '\n' |
+			grep -c '[4567cdef][0-9a-f][0-9a-f]$')))
+	done < <(sed -n 's/^tdmr .* pamt \(0x[0-9a-f]*\) (\([0-9]*\) KiB).*/\1 \2/p' \
+		/sys/kernel/debug/tdx_sys/tdmrs)
+	echo $free
+}
+
+# check_failed_after_config: (TAP) the module failed after TDH.SYS.CONFIG
+# succeeded: it owns the PAMT, so nothing may be undone until a reboot
+check_failed_after_config() {
+	local pamt out
+	tap_is "$(sysfs_write $T/state initialize)" "Input/output error" \
+		"initialize again: EIO (reboot needed)"
+	tap_cmd "reboot needed logged" -- \
+		sh -c "dmesg | grep -q 'tdx_sys: .*reboot needed'"
+	tap_is "$(cat $T/state)" failed "still failed"
+	pamt=$(cat $T/pamt_kb)
+	tap_cmd "PAMT kept ($pamt kB), TDMRs published" -- \
+		sh -c "[ $pamt -gt 0 ] && [ -s $T/tdmrs ]"
+	tap_is "$(pamt_free_pages)" 0 "PAMT pages still allocated (no BUDDY page)"
+	tap_is "$(sysfs_write $EMU/attached 0)" "Device or resource busy" \
+		"detach refused"
+	tap_cmd "rmmod tdx_emu refused" -- sh -c "! rmmod tdx_emu 2>/dev/null"
+	tap_cmd "rmmod tdx_sys refused" -- sh -c "! rmmod tdx_sys 2>/dev/null"
+	out=$(cat $T/* 2>&1 >/dev/null)
+	tap_is "$out" "" "cat /sys/firmware/tdx/* still clean"
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * System RAM from /proc/iomem.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tdx_iomem.h"
+#include "tdx_util.h"
+
+#define PAGE_4K		0x1000ULL
+#define RAM_NAME	"System RAM"
+
+const char *tdx_proc_root(void)
+{
+	const char *r = getenv("TDXCTL_PROC");
+
+	if (r && *r)
+		return r;
+	r = getenv("TDXCTL_SYSFS");
+	return r && *r ? NULL : "/proc";
+}
+
+/* "START-END : NAME" after the indentation; END inclusive. */
+static int parse_line(const char *line, u64 *start, u64 *end,
+		      const char **name)
+{
+	unsigned long long s, e;
+	char *p;
+
+	errno = 0;
+	s = strtoull(line, &p, 16);
+	if (p == line || *p != '-')
+		return -EINVAL;
+	line = p + 1;
+	e = strtoull(line, &p, 16);
+	if (p == line || errno || strncmp(p, " : ", 3) || e < s)
+		return -EINVAL;
+	*start = s;
+	*end = e;
+	*name = p + 3;
+	return 0;
+}
+
+int tdx_iomem_parse(const char *text, struct tdx_rangeset *rs)
+{
+	const char *p = text, *nl, *name;
+	char line[256];
+	u64 s, e;
+	size_t n;
+	int ret;
+
+	tdx_rs_clear(rs);
+	for (; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (!n)
+			continue;
+		if (n >= sizeof(line))
+			return -EINVAL;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		ret = parse_line(line + strspn(line, " "), &s, &e, &name);
+		if (ret)
+			return ret;
+		if (strcmp(name, RAM_NAME))
+			continue;
+		/* Without CAP_SYS_ADMIN the kernel prints every address as 0. */
+		if (!s && !e)
+			return -EPERM;
+		/* The page allocator holds whole pages only. */
+		s = (s + PAGE_4K - 1) & ~(PAGE_4K - 1);
+		e = (e + 1) & ~(PAGE_4K - 1);
+		if (s >= e)
+			continue;
+		ret = tdx_rs_add(rs, s, e);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int tdx_iomem_load(struct tdx_rangeset *rs)
+{
+	const char *root = tdx_proc_root();
+	char path[PATH_MAX], *text, *p;
+	unsigned int lines = 1;
+	int ret;
+
+	if (!root)
+		return -ENOENT;
+	if (snprintf(path, sizeof(path), "%s/iomem", root) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	ret = tdx_read_file(path, &text);
+	if (ret)
+		return ret;
+	for (p = text; (p = strchr(p, '\n')); p++)
+		lines++;
+	ret = tdx_rs_heap_init(rs, lines);
+	if (!ret) {
+		ret = tdx_iomem_parse(text, rs);
+		if (ret)
+			tdx_rs_heap_free(rs);
+	}
+	free(text);
+	return ret;
+}
+
+bool tdx_ram_next(const struct tdx_rangeset *ram, u64 *pos, u64 end,
+		  u64 *s, u64 *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < ram->nr && *pos < end; i++) {
+		if (ram->r[i].end <= *pos)
+			continue;
+		if (ram->r[i].start >= end)
+			return false;
+		*s = ram->r[i].start > *pos ? ram->r[i].start : *pos;
+		*e = ram->r[i].end < end ? ram->r[i].end : end;
+		*pos = *e;
+		return true;
+	}
+	return false;
+}
