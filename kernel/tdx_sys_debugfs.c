@@ -2,6 +2,7 @@
 /*
  * debugfs tdx_sys/tdmrs: the full TDMR table handed to the module, with
  * reserved areas and where each PAMT level lives, for diagnosis.
+ * tdx_sys/pamt_pages: PAMT pages held, allocated and freed, for leak checks.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -53,12 +54,25 @@ static int tdx_tdmrs_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(tdx_tdmrs);
 
+static int tdx_pamt_pages_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&tdx.pub);
+	seq_printf(m, "allocated=%llu total_allocated=%llu total_freed=%llu\n",
+		   tdx.pamt_pages, tdx.pamt_pages_allocated,
+		   tdx.pamt_pages_freed);
+	mutex_unlock(&tdx.pub);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tdx_pamt_pages);
+
 void tdx_debugfs_init(void)
 {
 	/* debugfs is optional: errors only lose the diagnostics */
 	tdx_debugfs_dir = debugfs_create_dir("tdx_sys", NULL);
 	debugfs_create_file("tdmrs", 0400, tdx_debugfs_dir, NULL,
 			    &tdx_tdmrs_fops);
+	debugfs_create_file("pamt_pages", 0444, tdx_debugfs_dir, NULL,
+			    &tdx_pamt_pages_fops);
 }
 
 void tdx_debugfs_exit(void)

@@ -16,7 +16,11 @@
 
 #include "tdx_sys.h"
 
-/* Candidate windows tried per TDMR and pass; each try may migrate pages */
+/*
+ * alloc_contig_range() calls per TDMR and pass; each may migrate pages.
+ * Unusable windows (offline, ZONE_MOVABLE, other node) are cheap to skip
+ * and do not count: a movable DIMM above the boot RAM has many.
+ */
 #define TDX_PAMT_TRIES	64
 
 int tdx_pamt_nid(u64 pa)
@@ -94,6 +98,30 @@ static bool tdx_pamt_overlaps_placed(const struct tdx_layout *l,
 	return false;
 }
 
+/* Leak checks compare these with MemFree: count exactly what succeeded. */
+static void tdx_pamt_account(u64 pages, bool alloc)
+{
+	mutex_lock(&tdx.pub);
+	if (alloc) {
+		tdx.pamt_pages += pages;
+		tdx.pamt_pages_allocated += pages;
+	} else {
+		tdx.pamt_pages -= pages;
+		tdx.pamt_pages_freed += pages;
+	}
+	mutex_unlock(&tdx.pub);
+}
+
+static bool tdx_pamt_take(struct tdx_tdmr *t, u64 base, u64 size)
+{
+	if (alloc_contig_range(PHYS_PFN(base), PHYS_PFN(base + size),
+			       MIGRATE_MOVABLE, GFP_KERNEL | __GFP_NOWARN))
+		return false;
+	tdx_pamt_account(size >> PAGE_SHIFT, true);
+	t->pamt_base = base;
+	return true;
+}
+
 /* Top-down over @ram, disjoint pageblock-aligned windows. */
 static int tdx_pamt_try(struct tdx_layout *l, unsigned int idx,
 			const struct tdx_rangeset *ram, int nid)
@@ -114,16 +142,12 @@ static int tdx_pamt_try(struct tdx_layout *l, unsigned int idx,
 		for (base = ALIGN_DOWN(r->end - size, align);
 		     base >= r->start && base + size <= r->end;
 		     base -= step) {
-			if (tries++ >= TDX_PAMT_TRIES)
-				return -ENOMEM;
 			if (!tdx_pamt_overlaps_placed(l, idx, base, size) &&
-			    tdx_pamt_window_ok(base, size, nid) &&
-			    !alloc_contig_range(PHYS_PFN(base),
-						PHYS_PFN(base + size),
-						MIGRATE_MOVABLE,
-						GFP_KERNEL | __GFP_NOWARN)) {
-				t->pamt_base = base;
-				return 0;
+			    tdx_pamt_window_ok(base, size, nid)) {
+				if (tries++ >= TDX_PAMT_TRIES)
+					return -ENOMEM;
+				if (tdx_pamt_take(t, base, size))
+					return 0;
 			}
 			cond_resched();
 			if (base < step)
@@ -135,10 +159,12 @@ static int tdx_pamt_try(struct tdx_layout *l, unsigned int idx,
 
 static void tdx_pamt_free_one(struct tdx_tdmr *t)
 {
+	unsigned long pages = tdx_tdmr_pamt_bytes(t) >> PAGE_SHIFT;
+
 	if (!t->pamt_base)
 		return;
-	free_contig_range(PHYS_PFN(t->pamt_base),
-			  tdx_tdmr_pamt_bytes(t) >> PAGE_SHIFT);
+	free_contig_range(PHYS_PFN(t->pamt_base), pages);
+	tdx_pamt_account(pages, false);
 	t->pamt_base = 0;
 }
 

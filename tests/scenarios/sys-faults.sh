@@ -4,7 +4,8 @@
 # RD/INFO and KeyID failures; init-time LP.INIT failure, an offline CPU,
 # a CONFIG failure, online non-convertible memory. Each must leave the
 # right state (unsupported or uninitialized), a decoded error, a log line,
-# no leaked pages (MemFree, emulator state) and no kernel warning; then
+# no leaked pages (MemFree, tdx_sys's PAMT page counters in debugfs,
+# emulator state) and no kernel warning; then
 # transient statuses at CONFIG, KEY.CONFIG and TDMR.INIT are retried and
 # a clean retry reaches "initialized".
 # Needs its own boot (it ends configured). Failures after CONFIG need a
@@ -36,7 +37,19 @@ memfree() {
 	awk '/^MemFree/ {print $2}' /proc/meminfo
 }
 
-# expect STATE ERROR-REGEX DESC: state, decoded error and its log line
+# check_no_pamt DESC: tdx_sys's own counters show no PAMT page held and
+# every page it allocated freed again
+check_no_pamt() {
+	local a t f
+	a=$(pamt_count allocated)
+	t=$(pamt_count total_allocated)
+	f=$(pamt_count total_freed)
+	tap_cmd "$1: no PAMT page held (allocated=$a), all freed ($t allocated, $f freed)" -- \
+		test "${a:-x}" = 0 -a "${t:-x}" = "${f:-y}"
+}
+
+# expect STATE ERROR-REGEX DESC: state, decoded error and its log line,
+# and (every failure here is before CONFIG) no PAMT page kept
 expect() {
 	local err
 	err=$(cat $T/error)
@@ -48,6 +61,7 @@ expect() {
 	fi
 	tap_cmd "$3: logged with tdx_sys: prefix" -- \
 		sh -c "dmesg | grep 'tdx_sys: ' | grep -Eq -- '$2'"
+	check_no_pamt "$3"
 }
 
 emu_modprobe
@@ -92,13 +106,13 @@ emu_set keyids "mktme=15 tdx=48"
 read -r ls le < <(ram_ranges | tail -n 1)
 cut=$((le + 1 - (128 << 20)))
 emu_set cmrs "$(cmr_list "$(sed '$d' <<<"$CMRS")" \
-	"$(printf '0x%x-0x%x' $ls $((cut - 1)))")"
+	"$(printf '0x%x-0x%x' "$ls" $((cut - 1)))")"
 emu_set attached 1
-tap_is "$(cat $T/nonconvertible_online)" "$(printf '0x%x-0x%x' $cut $le)" \
+tap_is "$(cat $T/nonconvertible_online)" "$(printf '0x%x-0x%x' "$cut" "$le")" \
 	"nonconvertible_online names the RAM outside the CMRs"
 m0=$(memfree)
 initialize
-expect uninitialized "outside convertible memory.*$(printf '0x%x-0x%x' $cut $le).*offline those memory blocks" \
+expect uninitialized "outside convertible memory.*$(printf '0x%x-0x%x' "$cut" "$le").*offline those memory blocks" \
 	"non-convertible online memory"
 tap_is "$(cat $T/tdmrs)" "" "non-convertible: no TDMRs"
 emu_set attached 0
@@ -130,6 +144,7 @@ else
 fi
 
 # Four failing attempts: a leaked PAMT (8 MiB each here) would show
+alloc0=$(pamt_count total_allocated)
 for _ in 1 2 3; do
 	inject 45 $TDX_INVALID_PAMT
 	initialize
@@ -147,6 +162,10 @@ tap_is "$(cat $T/pamt_kb)" 0 "CONFIG fault: no PAMT kept"
 m1=$(memfree)
 tap_cmd "CONFIG faults: PAMTs freed (MemFree $m0 -> $m1 kB)" -- \
 	test $((m0 - m1)) -lt 8192
+per_try=$((($(pamt_count total_allocated) - alloc0) / 4))
+tap_cmd "CONFIG faults: each of 4 tries allocated a PAMT ($per_try pages)" -- \
+	test $((alloc0 + 4 * per_try)) -eq "$(pamt_count total_allocated)" \
+	-a $per_try -gt 0
 emu_set fault clear
 
 # --- transient statuses are retried; the clean retry succeeds -----------
@@ -162,4 +181,7 @@ tap_is "$(($(emu_stat faults_fired) - fired0))" 4 "all four transient faults fir
 tap_is "$(emu_stat pamt_bytes_initialized)" "$(emu_stat pamt_bytes_expected)" \
 	"emulator: all PAMT bytes initialized"
 tap_is "$(pamt_free_pages)" 0 "PAMT pages allocated (no BUDDY page)"
+check_pamt_held "initialized"
+tap_is "$(pamt_count allocated)" "$per_try" \
+	"initialized: same PAMT size as each failed try"
 tap_is "$(dmesg | grep -c 'WARNING:')" 0 "no kernel warning"

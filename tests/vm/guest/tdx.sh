@@ -184,6 +184,25 @@ pamt_free_pages() {
 	echo $free
 }
 
+# pamt_count KEY: tdx_sys's own PAMT page counter KEY (allocated,
+# total_allocated, total_freed) from debugfs; empty when unreadable
+pamt_count() {
+	sed -n "s/.*\<$1=\([0-9]*\).*/\1/p" \
+		/sys/kernel/debug/tdx_sys/pamt_pages 2>/dev/null
+}
+
+# check_pamt_held DESC: (TAP) tdx_sys holds exactly the published PAMT,
+# pamt_kb/4 pages (each TDMR's PAMT is a whole number of pages)
+check_pamt_held() {
+	local kb held
+	kb=$(cat $T/pamt_kb)
+	held=$(pamt_count allocated)
+	tap_cmd "$1: PAMT pages held ($held) = pamt_kb/4 ($kb/4), > 0" -- \
+		test "${held:--1}" -eq $((kb / 4)) -a "${held:-0}" -gt 0
+	tap_is "$(($(pamt_count total_allocated) - $(pamt_count total_freed)))" \
+		"$held" "$1: PAMT pages allocated - freed = held"
+}
+
 # check_failed_after_config: (TAP) the module failed after TDH.SYS.CONFIG
 # succeeded: it owns the PAMT, so nothing may be undone until a reboot
 check_failed_after_config() {
@@ -197,6 +216,7 @@ check_failed_after_config() {
 	tap_cmd "PAMT kept ($pamt kB), TDMRs published" -- \
 		sh -c "[ $pamt -gt 0 ] && [ -s $T/tdmrs ]"
 	tap_is "$(pamt_free_pages)" 0 "PAMT pages still allocated (no BUDDY page)"
+	check_pamt_held "failed after CONFIG"
 	tap_is "$(sysfs_write $EMU/attached 0)" "Device or resource busy" \
 		"detach refused"
 	tap_cmd "rmmod tdx_emu refused" -- sh -c "! rmmod tdx_emu 2>/dev/null"
