@@ -10,7 +10,7 @@
 #include <linux/memory_hotplug.h>
 #include <linux/uaccess.h>
 #include <linux/spinlock.h>
-#include <linux/delay.h>
+#include <linux/timekeeping.h>
 #include <linux/smp.h>
 #include "tdx_emu.h"
 
@@ -120,12 +120,17 @@ static void emu_unlock(void *ctx, unsigned int lock, bool shared)
 	}
 }
 
+/*
+ * Wall-clock busy-wait, bounded by TDX_EMU_MAX_DELAY_NS. Not udelay(): it
+ * scales by loops_per_jiffy, which a CPU under emulation (QEMU TCG) can
+ * calibrate far too low, making the modelled cost vanish.
+ */
 static void emu_delay_ns(void *ctx, u64 ns)
 {
-	/* bounded by TDX_EMU_MAX_DELAY_NS */
-	if (ns >= NSEC_PER_USEC)
-		udelay(div_u64(ns, NSEC_PER_USEC));
-	ndelay(ns % NSEC_PER_USEC);
+	u64 end = ktime_get_mono_fast_ns() + ns;
+
+	while (ktime_get_mono_fast_ns() < end)
+		cpu_relax();
 }
 
 const struct tdx_emu_ops tdx_emu_kernel_ops = {
