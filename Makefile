@@ -12,7 +12,7 @@ export TDXSYS_CACHE ?= /var/cache/tdxsys
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
 .PHONY: all modules tools install deps ensure-deps test test-unit test-vm \
-	demo check bench clean
+	demo check bench bench-vm clean
 
 all: modules tools
 
@@ -63,6 +63,15 @@ check: ensure-deps
 
 bench: tools
 	$(MAKE) -C tests/bench run
+
+# TDX initialization in the VM, serial vs. parallel TDH.SYS.TDMR.INIT: two
+# boots (tests/bench/vm-init*.sh), then ms per GiB and the speedup
+bench-vm: all
+	@log=$$(mktemp); \
+	{ python3 tests/vm/tdxvm.py suite tests/bench/vm-init-serial.sh \
+		tests/bench/vm-init.sh; echo "rc=$$?"; } | tee $$log; \
+	awk -f tests/bench/vm-init-report.awk $$log; rc=$$?; \
+	rm -f $$log; exit $$rc
 
 clean:
 	-$(KMAKE) clean

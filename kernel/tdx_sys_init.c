@@ -3,14 +3,21 @@
  * The probe run when a provider registers (TDH.SYS.INIT, LP.INIT on one
  * CPU, metadata) and the initialization sequence run on request:
  * LP.INIT everywhere, TDX memory, TDMRs and PAMTs, TDH.SYS.CONFIG, WBINVD,
- * KEY.CONFIG per package, TDMR.INIT.
+ * KEY.CONFIG per package, TDMR.INIT (TDMRs spread over the CPUs).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/io.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -24,6 +31,26 @@
 
 static void tdx_init_work_fn(struct work_struct *work);
 static DECLARE_WORK(tdx_init_work, tdx_init_work_fn);
+
+/* CPUs doing TDH.SYS.TDMR.INIT: 0 = every online one with LP.INIT */
+static unsigned int tdx_param_init_threads;
+
+static int tdx_init_threads_set(const char *val, const struct kernel_param *kp)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops tdx_init_threads_ops = {
+	.set = tdx_init_threads_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(tdmr_init_threads, &tdx_init_threads_ops,
+		&tdx_param_init_threads, 0644);
+MODULE_PARM_DESC(tdmr_init_threads,
+		 "CPUs running TDH.SYS.TDMR.INIT in parallel, one TDMR each at a time: 0 (default) every online TDX platform CPU, 1 serial");
 
 /* Error text for online memory the module cannot take. Under tdx.lock. */
 static void tdx_report_nonconvertible(const struct tdx_rangeset *rs)
@@ -135,50 +162,184 @@ static void tdx_set_progress(u64 done, u64 total)
 	mutex_unlock(&tdx.pub);
 }
 
-/* Each TDMR until the module reports RDX == base + size. */
-static int tdx_tdmr_init_all(const struct tdx_layout *l, u64 total)
+/*
+ * TDH.SYS.TDMR.INIT takes only a per-TDMR lock in the module, so TDMRs are
+ * spread over CPUs: each helper, bound to its own CPU with LP.INIT done,
+ * takes the next TDMR index until none is left. The first error wins and
+ * the others stop at their next call. Helpers take neither tdx.lock nor
+ * cpus_read_lock() (their caller holds both), only tdx.pub to publish.
+ */
+struct tdx_tdmr_job {
+	const struct tdx_layout *l;
+	u64 total;
+	atomic_t next;		/* next TDMR index to take */
+	atomic_t err;		/* first error, 0 while none */
+	atomic64_t done;	/* bytes initialized over all TDMRs */
+	atomic_t running;	/* helpers not finished, +1 for the caller */
+	struct completion finished;
+};
+
+static void tdx_tdmr_progress(struct tdx_tdmr_job *job, u64 add)
 {
-	u64 before = 0;
-	unsigned int i;
+	atomic64_add(add, &job->done);
+	mutex_lock(&tdx.pub);
+	/* Read under pub: what is published never goes backwards */
+	tdx.progress_done = atomic64_read(&job->done);
+	tdx.progress_total = job->total;
+	mutex_unlock(&tdx.pub);
+}
 
-	for (i = 0; i < l->nr; i++) {
-		const struct tdx_tdmr *t = &l->tdmr[i];
-		u64 end = t->base + t->size, calls = 0;
-		u64 max_calls = t->size / SZ_4M + 64;
+/* True for the first failure only: it alone is reported. */
+static bool tdx_tdmr_first_error(struct tdx_tdmr_job *job)
+{
+	return atomic_cmpxchg(&job->err, 0, -EIO) == 0;
+}
 
-		for (;;) {
-			struct tdx_module_args a = { .rcx = t->base };
-			char ctx[64];
-			u64 st, done;
+/* One TDMR until the module reports RDX == base + size. */
+static int tdx_tdmr_init_one(struct tdx_tdmr_job *job, unsigned int i)
+{
+	const struct tdx_tdmr *t = &job->l->tdmr[i];
+	u64 end = t->base + t->size, calls = 0, reported = 0;
+	u64 max_calls = t->size / SZ_4M + 64;
 
-			st = tdx_seamcall_retry(nr_cpu_ids, TDH_SYS_TDMR_INIT,
-						&a);
-			if (tdx_status_is(st, TDX_TDMR_ALREADY_INITIALIZED))
-				break;
-			if (tdx_status_is_error(st)) {
+	for (;;) {
+		struct tdx_module_args a = { .rcx = t->base };
+		char ctx[64];
+		u64 st, done;
+
+		if (atomic_read(&job->err))
+			return -EIO;
+		/* Any CPU: this one when it has LP.INIT, as helpers' CPUs do */
+		st = tdx_seamcall_retry(nr_cpu_ids, TDH_SYS_TDMR_INIT, &a);
+		if (tdx_status_is(st, TDX_TDMR_ALREADY_INITIALIZED))
+			break;
+		if (tdx_status_is_error(st)) {
+			if (tdx_tdmr_first_error(job)) {
 				scnprintf(ctx, sizeof(ctx),
 					  "TDMR %u [0x%llx-0x%llx]", i,
 					  t->base, end - 1);
 				tdx_seamcall_error(TDH_SYS_TDMR_INIT, st, ctx);
-				return -EIO;
 			}
-			if (a.rdx == end)
-				break;
-			if (a.rdx < t->base || a.rdx > end ||
-			    ++calls > max_calls) {
+			return -EIO;
+		}
+		if (a.rdx == end)
+			break;
+		if (a.rdx < t->base || a.rdx > end || ++calls > max_calls) {
+			if (tdx_tdmr_first_error(job))
 				tdx_err("TDH.SYS.TDMR.INIT of TDMR %u [0x%llx-0x%llx] made no progress after %llu calls (RDX 0x%llx)",
 					i, t->base, end - 1, calls, a.rdx);
-				return -EIO;
-			}
-			/* RDX is rounded down to 1 GiB; calls count 4 MiB each */
-			done = max(min(calls * SZ_4M, t->size), a.rdx - t->base);
-			tdx_set_progress(before + done, total);
-			cond_resched();
+			return -EIO;
 		}
-		before += t->size;
-		tdx_set_progress(before, total);
+		/* RDX is rounded down to 1 GiB; calls count 4 MiB each */
+		done = max(min(calls * SZ_4M, t->size), a.rdx - t->base);
+		if (done > reported) {
+			tdx_tdmr_progress(job, done - reported);
+			reported = done;
+		}
+		cond_resched();
 	}
+	tdx_tdmr_progress(job, t->size - reported);
 	return 0;
+}
+
+/* Take TDMRs until none is left or one failed. */
+static void tdx_tdmr_work(struct tdx_tdmr_job *job)
+{
+	unsigned int i;
+
+	for (;;) {
+		i = atomic_inc_return(&job->next) - 1;
+		if (i >= job->l->nr || tdx_tdmr_init_one(job, i))
+			break;
+	}
+}
+
+static int tdx_tdmr_thread(void *data)
+{
+	struct tdx_tdmr_job *job = data;
+
+	tdx_tdmr_work(job);
+	if (atomic_dec_and_test(&job->running))
+		complete(&job->finished);
+	return 0;
+}
+
+/*
+ * Start up to @want helpers on the CPUs with LP.INIT, one each; returns
+ * how many run. Fewer (even none) when memory or threads run short: the
+ * caller then does the work itself, so that is no failure.
+ */
+static unsigned int tdx_tdmr_start(struct tdx_tdmr_job *job,
+				   struct task_struct **tasks,
+				   const struct cpumask *cpus, unsigned int want)
+{
+	unsigned int cpu, n = 0;
+
+	for_each_cpu(cpu, cpus) {
+		struct task_struct *t;
+
+		if (n == want)
+			break;
+		t = kthread_create(tdx_tdmr_thread, job, "tdx_tdmr/%u", cpu);
+		if (IS_ERR(t)) {
+			pr_warn("cannot start a TDMR.INIT thread on CPU %u (%ld)\n",
+				cpu, PTR_ERR(t));
+			break;
+		}
+		kthread_bind(t, cpu);
+		/* Held so kthread_stop() can join a thread that has returned */
+		get_task_struct(t);
+		tasks[n++] = t;
+		atomic_inc(&job->running);
+		wake_up_process(t);
+	}
+	return n;
+}
+
+static int tdx_tdmr_init_all(const struct tdx_layout *l, u64 total)
+{
+	unsigned int want = READ_ONCE(tdx_param_init_threads), n = 0, i;
+	struct task_struct **tasks = NULL;
+	struct tdx_tdmr_job job = { .l = l, .total = total };
+	cpumask_var_t cpus;
+	ktime_t t0 = ktime_get();
+
+	atomic_set(&job.next, 0);
+	atomic_set(&job.err, 0);
+	atomic64_set(&job.done, 0);
+	atomic_set(&job.running, 1);
+	init_completion(&job.finished);
+
+	if (zalloc_cpumask_var(&cpus, GFP_KERNEL)) {
+		/* Stable: hotplug is held off by cpus_read_lock() */
+		cpumask_and(cpus, &tdx.lp_done, cpu_online_mask);
+		if (!want || want > cpumask_weight(cpus))
+			want = cpumask_weight(cpus);
+		want = min(want, l->nr);
+		if (want > 1)
+			tasks = kcalloc(want, sizeof(*tasks), GFP_KERNEL);
+		if (tasks)
+			n = tdx_tdmr_start(&job, tasks, cpus, want);
+		free_cpumask_var(cpus);
+	}
+	if (!n)
+		tdx_tdmr_work(&job);
+
+	/* Join: the helpers use @job, which lives on this stack */
+	if (!atomic_dec_and_test(&job.running))
+		/* In steps, so a long initialization is no hung task */
+		while (!wait_for_completion_timeout(&job.finished, 10 * HZ))
+			;
+	for (i = 0; i < n; i++) {
+		kthread_stop(tasks[i]);
+		put_task_struct(tasks[i]);
+	}
+	kfree(tasks);
+	if (!atomic_read(&job.err))
+		pr_info("TDH.SYS.TDMR.INIT of %u TDMRs (%llu MiB) on %u CPU%s took %lld ms\n",
+			l->nr, total >> 20, max(n, 1U), n > 1 ? "s" : "",
+			ktime_ms_delta(ktime_get(), t0));
+	return atomic_read(&job.err);
 }
 
 static int tdx_build_layout(struct tdx_layout *l, const struct tdx_rangeset *ram,
