@@ -87,8 +87,7 @@ struct tdx_sys {
 	struct tdx_layout *layout;	/* published after a successful CONFIG */
 	u64 progress_done;
 	u64 progress_total;
-	/* Pages of PAMT tdx_sys holds, and has ever allocated and freed */
-	u64 pamt_pages;
+	/* PAMT pages ever allocated and freed; the difference is held */
 	u64 pamt_pages_allocated;
 	u64 pamt_pages_freed;
 	unsigned int cpus_platform;

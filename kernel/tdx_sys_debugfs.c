@@ -58,7 +58,8 @@ static int tdx_pamt_pages_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&tdx.pub);
 	seq_printf(m, "allocated=%llu total_allocated=%llu total_freed=%llu\n",
-		   tdx.pamt_pages, tdx.pamt_pages_allocated,
+		   tdx.pamt_pages_allocated - tdx.pamt_pages_freed,
+		   tdx.pamt_pages_allocated,
 		   tdx.pamt_pages_freed);
 	mutex_unlock(&tdx.pub);
 	return 0;

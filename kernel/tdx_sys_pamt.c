@@ -102,13 +102,10 @@ static bool tdx_pamt_overlaps_placed(const struct tdx_layout *l,
 static void tdx_pamt_account(u64 pages, bool alloc)
 {
 	mutex_lock(&tdx.pub);
-	if (alloc) {
-		tdx.pamt_pages += pages;
+	if (alloc)
 		tdx.pamt_pages_allocated += pages;
-	} else {
-		tdx.pamt_pages -= pages;
+	else
 		tdx.pamt_pages_freed += pages;
-	}
 	mutex_unlock(&tdx.pub);
 }
 

@@ -11,7 +11,6 @@
 #include "tdx_iomem.h"
 #include "tdx_util.h"
 
-#define PAGE_4K		0x1000ULL
 #define RAM_NAME	"System RAM"
 
 const char *tdx_proc_root(void)
@@ -72,8 +71,8 @@ int tdx_iomem_parse(const char *text, struct tdx_rangeset *rs)
 		if (!s && !e)
 			return -EPERM;
 		/* The page allocator holds whole pages only. */
-		s = (s + PAGE_4K - 1) & ~(PAGE_4K - 1);
-		e = (e + 1) & ~(PAGE_4K - 1);
+		s = tdx_align_up(s, TDX_SZ_4K);
+		e = tdx_align_down(e + 1, TDX_SZ_4K);
 		if (s >= e)
 			continue;
 		ret = tdx_rs_add(rs, s, e);
