@@ -58,7 +58,8 @@ check: ensure-deps
 	$(KMAKE) clean >/dev/null
 	$(KMAKE) W=1 KCFLAGS=-Werror modules
 	$(MAKE) -C tools clean all CFLAGS="-O2 -g -Wall -Wextra -Werror"
-	scripts/checkpatch.sh kernel/*.c kernel/*.h lib/*.c lib/*.h tools/*.c tools/*.h
+	scripts/checkpatch.sh kernel/*.c kernel/*.h emu/*.c emu/*.h emu/core/*.c \
+		emu/core/*.h lib/*.c lib/*.h tools/*.c tools/*.h
 	scripts/verify-units.sh
 
 bench: tools

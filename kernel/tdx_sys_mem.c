@@ -13,6 +13,7 @@
 #include <linux/notifier.h>
 #include <linux/slab.h>
 
+#include "tdx_memory.h"
 #include "tdx_sys.h"
 
 struct tdx_ram_walk {
@@ -21,14 +22,15 @@ struct tdx_ram_walk {
 	int err;
 };
 
-/* The online memory blocks of one System RAM resource. */
+/* The online memory blocks of one System RAM resource, as TDX memory. */
 static int tdx_ram_cb(struct resource *res, void *arg)
 {
 	struct tdx_ram_walk *w = arg;
-	u64 start = ALIGN((u64)res->start, PAGE_SIZE);
-	u64 end = ALIGN_DOWN((u64)res->end + 1, PAGE_SIZE);
+	u64 start = res->start, end = (u64)res->end + 1;
 	u64 s, next;
 
+	if (!tdx_memory_clip(&start, &end))
+		return 0;
 	for (s = start; s < end; s = next) {
 		next = min(ALIGN_DOWN(s, w->block) + w->block, end);
 		if (!pfn_to_online_page(PHYS_PFN(s)))
@@ -57,8 +59,8 @@ int tdx_online_memory(struct tdx_rangeset *out)
 	if (w.err)
 		goto nospc;
 	for (i = 0; i < tdx.inflight.nr; i++) {
-		ret = tdx_rs_add(out, tdx.inflight.r[i].start,
-				 tdx.inflight.r[i].end);
+		ret = tdx_memory_add(out, tdx.inflight.r[i].start,
+				     tdx.inflight.r[i].end);
 		if (ret) {
 			w.err = ret;
 			goto nospc;

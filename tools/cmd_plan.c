@@ -14,13 +14,12 @@
 #include "tdx_decide.h"
 #include "tdx_json.h"
 #include "tdx_layout.h"
+#include "tdx_iomem.h"
 #include "tdx_memblock.h"
+#include "tdx_memory.h"
 #include "tdx_memmap.h"
 #include "tdx_sysfs.h"
 #include "tdx_util.h"
-
-/* Linux never hands the first MiB to the allocator; CMRs leave it out. */
-#define LOW_MEM_END	0x100000ULL
 
 struct plan {
 	bool cover_cmrs;
@@ -74,8 +73,10 @@ static int read_limit(const char *name, unsigned int *val)
 /* Live: CMRs and limits from /sys/firmware/tdx, RAM = online blocks. */
 static int plan_from_sysfs(struct plan *p, int *exit_code)
 {
+	struct tdx_rangeset iomem;
 	struct tdx_memblocks l;
 	unsigned int k, pes;
+	bool have_iomem;
 	enum tdx_state st;
 	size_t i;
 	int ret;
@@ -98,10 +99,23 @@ static int plan_from_sysfs(struct plan *p, int *exit_code)
 	ret = tdx_memblock_list(0, &l);
 	if (ret)
 		return ret;
-	ret = plan_alloc(p, l.nr + 1);
-	for (i = 0; i < l.nr && !ret; i++)
-		if (tdx_memblock_online(&l.b[i]))
-			ret = tdx_rs_add(&p->ram, l.b[i].start, l.b[i].end);
+	/* As the kernel counts it: System RAM parts of online blocks */
+	have_iomem = !tdx_iomem_load(&iomem);
+	ret = plan_alloc(p, l.nr + (have_iomem ? iomem.nr : 0) + 1);
+	for (i = 0; i < l.nr && !ret; i++) {
+		u64 pos = l.b[i].start, s, e;
+
+		if (!tdx_memblock_online(&l.b[i]))
+			continue;
+		if (!have_iomem) {
+			ret = tdx_memory_add(&p->ram, l.b[i].start, l.b[i].end);
+			continue;
+		}
+		while (!ret && tdx_ram_next(&iomem, &pos, l.b[i].end, &s, &e))
+			ret = tdx_rs_add(&p->ram, s, e);
+	}
+	if (have_iomem)
+		tdx_rs_heap_free(&iomem);
 	tdx_memblock_list_free(&l);
 	if (ret) {
 		tdxctl_err("out of memory");
@@ -131,18 +145,16 @@ static int plan_from_memmap(struct plan *p, const struct tdx_memmap *mm)
 	int ret;
 
 	ret = plan_alloc(p, ram->nr + cmrs->nr);
-	if (!ret)
-		ret = tdx_rs_copy(&p->ram, ram);
+	for (i = 0; i < ram->nr && !ret; i++)
+		ret = tdx_memory_add(&p->ram, ram->r[i].start, ram->r[i].end);
 	if (!ret)
 		ret = tdx_rs_copy(&p->cmrs, cmrs);
-	/* Present memory not in CMRs, ignoring the first MiB. */
+	/* Present memory not in CMRs */
 	if (!ret)
 		ret = tdx_rs_copy(&p->outside, &p->ram);
 	for (i = 0; i < p->cmrs.nr && !ret; i++)
 		ret = tdx_rs_remove(&p->outside, p->cmrs.r[i].start,
 				    p->cmrs.r[i].end);
-	if (!ret)
-		ret = tdx_rs_remove(&p->outside, 0, LOW_MEM_END);
 	if (ret)
 		tdxctl_err("out of memory");
 	p->mm = mm;

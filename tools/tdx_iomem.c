@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tdx_iomem.h"
+#include "tdx_memory.h"
 #include "tdx_util.h"
 
 #define RAM_NAME	"System RAM"
@@ -70,12 +71,8 @@ int tdx_iomem_parse(const char *text, struct tdx_rangeset *rs)
 		/* Without CAP_SYS_ADMIN the kernel prints every address as 0. */
 		if (!s && !e)
 			return -EPERM;
-		/* The page allocator holds whole pages only. */
-		s = tdx_align_up(s, TDX_SZ_4K);
-		e = tdx_align_down(e + 1, TDX_SZ_4K);
-		if (s >= e)
-			continue;
-		ret = tdx_rs_add(rs, s, e);
+		/* Only what can be TDX memory: whole pages above 1 MiB */
+		ret = tdx_memory_add(rs, s, e + 1);
 		if (ret)
 			return ret;
 	}

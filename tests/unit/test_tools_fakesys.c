@@ -369,9 +369,13 @@ static void ram_parts(void)
 	run_cmd(&r, cmd_check, "check", "15", NULL);
 	TAP_OK(r.rc == 1 && strstr(r.out, "outside convertible memory"),
 	       "check 15: refused, outside CMRs");
+	/* Real CMRs start at 1 MiB: the low RAM is not TDX memory. */
 	make_tdx("uninitialized", "0x100000-0x7ffdffff\n", "");
 	run_cmd(&r, cmd_check, "check", "0", NULL);
-	TAP_EQ_U64(r.rc, 1, "block 0 with its low RAM outside CMRs: refused");
+	TAP_EQ_U64(r.rc, 0, "block 0 with CMRs from 1 MiB: online");
+	make_tdx("uninitialized", "0x200000-0x7ffdffff\n", "");
+	run_cmd(&r, cmd_check, "check", "0", NULL);
+	TAP_EQ_U64(r.rc, 1, "block 0 with RAM above 1 MiB outside CMRs: refused");
 
 	/* After initialization: IN-TDX of the RAM parts. */
 	make_tdx("initialized", RAM_CMRS, RAM_CMRS);
@@ -382,8 +386,12 @@ static void ram_parts(void)
 	       "initialized: blocks 0-15 in TDX memory, online");
 	make_tdx("initialized", RAM_CMRS, "0x100000-0x7ffdffff\n");
 	run_cmd(&r, cmd_check, "check", "0", NULL);
+	TAP_EQ_U64(r.rc, 0,
+		   "initialized: TDX memory from 1 MiB covers block 0");
+	make_tdx("initialized", RAM_CMRS, "0x200000-0x7ffdffff\n");
+	run_cmd(&r, cmd_check, "check", "0", NULL);
 	TAP_OK(r.rc == 1 && strstr(r.out, "convertible but not TDX memory"),
-	       "initialized: low RAM not TDX memory refuses block 0");
+	       "initialized: RAM above 1 MiB not TDX memory refuses block 0");
 	make_tdx("initializing", RAM_CMRS, "");
 	run_cmd(&r, cmd_check, "check", "0", NULL);
 	TAP_EQ_U64(r.rc, 4, "initializing: block 0 waits");

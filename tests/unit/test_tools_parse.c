@@ -110,15 +110,20 @@ static void iomem_ram(void)
 
 	tdx_rs_init(&rs, buf, 8);
 	TAP_OK(!tdx_iomem_parse(iomem, &rs), "iomem parses");
-	TAP_EQ_U64(rs.nr, 3, "three System RAM ranges, kmem not one of them");
-	TAP_OK(rs.r[0].start == 0x1000 && rs.r[0].end == 0x9f000,
-	       "partial page at 0x9fc00 trimmed: [0x%llx, 0x%llx)",
+	TAP_EQ_U64(rs.nr, 2,
+		   "two System RAM ranges: not the first MiB, not kmem");
+	TAP_OK(rs.r[0].start == 0x100000 && rs.r[0].end == 0x3ffe0000,
+	       "boot RAM from 1 MiB, ends before the reserved top: [0x%llx, 0x%llx)",
 	       (unsigned long long)rs.r[0].start,
 	       (unsigned long long)rs.r[0].end);
-	TAP_OK(rs.r[1].start == 0x100000 && rs.r[1].end == 0x3ffe0000,
-	       "boot RAM ends before the reserved top");
-	TAP_OK(rs.r[2].start == 0x100000000ULL &&
-	       rs.r[2].end == 0x110000000ULL, "nested System RAM counts");
+	TAP_OK(rs.r[1].start == 0x100000000ULL &&
+	       rs.r[1].end == 0x110000000ULL, "nested System RAM counts");
+	TAP_OK(!tdx_iomem_parse("000ff000-00100fff : System RAM\n"
+				"00200800-002027ff : System RAM\n", &rs) &&
+	       rs.nr == 2 && rs.r[0].start == 0x100000 &&
+	       rs.r[0].end == 0x101000 && rs.r[1].start == 0x201000 &&
+	       rs.r[1].end == 0x202000,
+	       "clipped at 1 MiB, partial pages trimmed");
 	TAP_EQ_U64(tdx_iomem_parse("00000000-00000000 : Reserved\n"
 				   "00000000-00000000 : System RAM\n", &rs),
 		   (u64)-EPERM, "zeroed addresses (not root): -EPERM");
@@ -127,24 +132,23 @@ static void iomem_ram(void)
 	TAP_EQ_U64(tdx_iomem_parse("2000-1000 : System RAM\n", &rs),
 		   (u64)-EINVAL, "reversed line rejected");
 	TAP_OK(!tdx_iomem_parse("", &rs) && !rs.nr, "empty text: no RAM");
-	TAP_EQ_U64(tdx_iomem_parse("1000-1fff : System RAM\n"
-				   "3000-3fff : System RAM\n"
-				   "5000-5fff : System RAM\n", &rs) ? 0 : rs.nr,
+	TAP_EQ_U64(tdx_iomem_parse("101000-101fff : System RAM\n"
+				   "103000-103fff : System RAM\n"
+				   "105000-105fff : System RAM\n", &rs) ? 0 : rs.nr,
 		   3, "three pages");
+	TAP_OK(!tdx_iomem_parse("1000-9efff : System RAM\n", &rs) && !rs.nr,
+	       "RAM below 1 MiB only: nothing");
 
-	/* Parts of [0x0, 0x8000000) with the QEMU map: two. */
+	/* Parts of [0x0, 0x8000000) with the QEMU map: one, from 1 MiB. */
 	tdx_iomem_parse(iomem, &rs);
 	pos = 0;
 	n = 0;
 	while (tdx_ram_next(&rs, &pos, 0x8000000, &s, &e)) {
-		if (!n)
-			TAP_OK(s == 0x1000 && e == 0x9f000, "first part");
-		else
-			TAP_OK(s == 0x100000 && e == 0x8000000,
-			       "second part clipped to the block");
+		TAP_OK(s == 0x100000 && e == 0x8000000,
+		       "block 0's part starts at 1 MiB, clipped to the block");
 		n++;
 	}
-	TAP_EQ_U64(n, 2, "block 0: two RAM parts");
+	TAP_EQ_U64(n, 1, "block 0: one RAM part (the first MiB is not TDX memory)");
 	pos = 0x38000000;
 	TAP_OK(tdx_ram_next(&rs, &pos, 0x40000000, &s, &e) &&
 	       s == 0x38000000 && e == 0x3ffe0000 &&
