@@ -12,6 +12,7 @@
 #include <linux/capability.h>
 #include <linux/slab.h>
 #include "tdx_emu.h"
+#include "tdx_emu_bios.h"
 #include "tdx_emu_parse.h"
 
 static struct tdx_emu_platform *const plat = &tdx_emu_plat;
@@ -121,6 +122,87 @@ static ssize_t emu_tdmr_init_delay_ns_store(struct config_item *item,
 	return store_end("tdmr_init_delay_ns", err, count);
 }
 
+EMU_NUM_ATTR(feature_control, &tdx_emu_plat.feature_control, 0, U64_MAX, "0x%llx")
+
+/* "FAMILY MODEL" of CPUID leaf 1, e.g. "6 0xcf": errata follow from it. */
+static ssize_t emu_cpu_model_show(struct config_item *item, char *page)
+{
+	ssize_t n;
+
+	mutex_lock(&plat->lock);
+	n = sysfs_emit(page, "%u 0x%x\n", plat->cpu_family, plat->cpu_model);
+	mutex_unlock(&plat->lock);
+	return n;
+}
+
+static ssize_t emu_cpu_model_store(struct config_item *item, const char *page,
+				   size_t count)
+{
+	int err = store_begin("cpu_model", false);
+	u32 family, model;
+
+	if (err)
+		return err;
+	err = tdx_emu_parse_cpu_model(page, count, &family, &model);
+	if (!err) {
+		plat->cpu_family = family;
+		plat->cpu_model = model;
+	}
+	return store_end("cpu_model", err, count);
+}
+
+/*
+ * The modelled hypervisor (KVM): "on" holds VMX on every CPU, as KVM 6.12
+ * does from load and 6.1 while a VM exists; "off" takes it back waiting
+ * for each CPU, "off-async" without waiting, as KVM 6.1 does when the
+ * last VM exits. A live knob: that is what it is for.
+ */
+static ssize_t emu_hypervisor_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%s\n", tdx_emu_hv_is_on() ? "on" : "off");
+}
+
+static ssize_t emu_hypervisor_store(struct config_item *item, const char *page,
+				    size_t count)
+{
+	int err = store_begin("hypervisor", true);
+
+	if (err)
+		return err;
+	if (sysfs_streq(page, "on"))
+		tdx_emu_hv_set(true, true);
+	else if (sysfs_streq(page, "off"))
+		tdx_emu_hv_set(false, true);
+	else if (sysfs_streq(page, "off-async"))
+		tdx_emu_hv_set(false, false);
+	else
+		err = -EINVAL;
+	return store_end("hypervisor", err, count);
+}
+
+/* Microseconds between the hypervisor's VMX on and off, 0 = no churn. */
+static ssize_t emu_hypervisor_churn_us_show(struct config_item *item,
+					    char *page)
+{
+	return sysfs_emit(page, "%lu\n", READ_ONCE(plat->churn_us));
+}
+
+static ssize_t emu_hypervisor_churn_us_store(struct config_item *item,
+					     const char *page, size_t count)
+{
+	int err = store_begin("hypervisor_churn_us", true);
+	u64 v;
+
+	if (err)
+		return err;
+	err = tdx_emu_parse_u64(page, count, 0, TDX_EMU_MAX_CHURN_US, &v);
+	if (!err)
+		err = tdx_emu_hv_churn(v);
+	if (!err)
+		WRITE_ONCE(plat->churn_us, v);
+	return store_end("hypervisor_churn_us", err, count);
+}
+
 static ssize_t emu_version_show(struct config_item *item, char *page)
 {
 	ssize_t n;
@@ -177,7 +259,7 @@ static bool is_default(const char *page)
 static ssize_t emu_cmrs_show(struct config_item *item, char *page)
 {
 	struct tdx_cmr_info *tmp;
-	unsigned int nr;
+	unsigned int nr = 0;
 	ssize_t n;
 
 	tmp = kcalloc(TDX_MAX_CMRS, sizeof(*tmp), GFP_KERNEL);
@@ -187,8 +269,8 @@ static ssize_t emu_cmrs_show(struct config_item *item, char *page)
 	if (plat->cmrs_set || plat->attached) {
 		memcpy(tmp, cfg->cmrs, sizeof(cfg->cmrs));
 		nr = cfg->nr_cmrs;
-	} else {
-		tdx_emu_default_cmrs(tmp, &nr);
+	} else if (tdx_emu_firmware_cmrs(tmp, &nr)) {
+		nr = 0;		/* attach will fail and say why */
 	}
 	mutex_unlock(&plat->lock);
 	n = tdx_emu_format_cmrs(tmp, nr, page, PAGE_SIZE);
@@ -304,17 +386,30 @@ static ssize_t emu_attached_store(struct config_item *item, const char *page,
 static ssize_t emu_state_show(struct config_item *item, char *page)
 {
 	struct tdx_emu *e = &plat->emu;
+	struct tdx_emu_cpu_stats *cs = &tdx_emu_cpu_stats;
 	u32 kmin = 0, kmax = 0;
 
 	tdx_emu_private_keyids(&e->cfg, &kmin, &kmax);
 	return sysfs_emit(page,
-			  "attached: %d\nsys_state: %s\nlps_initialized: %u/%u\npackages_configured: %u/%u\ntdmrs_initialized: %u/%u\nprivate_keyids: %u-%u\nglobal_keyid: %u\n",
+			  "attached: %d\nsys_state: %s\nlps_initialized: %u/%u\npackages_configured: %u/%u\ntdmrs_initialized: %u/%u\nprivate_keyids: %u-%u\nglobal_keyid: %u\n"
+			  "vmx_host_cpus: %u\nvmx_hypervisor_cpus: %u\nseamcalls: %lld\nseamcalls_ud: %lld\nhost_vmx_enters: %lld\nbad_vmx_leaves: %lld\nhypervisor_toggles: %lld\nhypervisor_enables_refused: %lld\n"
+			  "cache_flushes: %lld\nkey_config_unflushed: %lld\ncpus_kid0_dirty: %u\ncpus_dirty: %u\n",
 			  READ_ONCE(plat->attached),
 			  tdx_emu_state_name(READ_ONCE(e->sys_state)),
 			  tdx_emu_lps_initialized(e), e->num_lps,
 			  tdx_emu_pkgs_configured(e), e->num_pkgs,
 			  tdx_emu_tdmrs_initialized(e), e->nr_tdmrs,
-			  kmin, kmax, e->global_keyid);
+			  kmin, kmax, e->global_keyid,
+			  tdx_emu_vmx_count(0), tdx_emu_vmx_count(1),
+			  atomic64_read(&cs->seamcalls),
+			  atomic64_read(&cs->seamcalls_ud),
+			  atomic64_read(&cs->host_vmx_enters),
+			  atomic64_read(&cs->bad_vmx_leaves),
+			  atomic64_read(&cs->hv_toggles),
+			  atomic64_read(&cs->hv_enables_refused),
+			  atomic64_read(&cs->flushes),
+			  atomic64_read(&cs->key_config_unflushed),
+			  tdx_emu_cpus_kid0_dirty(), tdx_emu_cpus_dirty());
 }
 
 static const struct {
@@ -391,6 +486,10 @@ EMU_ATTR(build_num, 0644);
 EMU_ATTR(attributes, 0644);
 EMU_ATTR(features0, 0644);
 EMU_ATTR(tdmr_init_delay_ns, 0644);
+EMU_ATTR(feature_control, 0644);
+EMU_ATTR(cpu_model, 0644);
+EMU_ATTR(hypervisor, 0644);
+EMU_ATTR(hypervisor_churn_us, 0644);
 EMU_ATTR(fault, 0644);
 EMU_ATTR(attached, 0644);
 EMU_ATTR_RO(state, 0444);
@@ -410,6 +509,10 @@ static struct configfs_attribute *emu_attrs[] = {
 	&emu_attr_attributes,
 	&emu_attr_features0,
 	&emu_attr_tdmr_init_delay_ns,
+	&emu_attr_feature_control,
+	&emu_attr_cpu_model,
+	&emu_attr_hypervisor,
+	&emu_attr_hypervisor_churn_us,
 	&emu_attr_fault,
 	&emu_attr_attached,
 	&emu_attr_state,

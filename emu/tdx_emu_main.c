@@ -8,24 +8,51 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/ioport.h>
 #include <linux/cpumask.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
 #include "tdx_provider.h"
 #include "tdx_emu.h"
 
 struct tdx_emu_platform tdx_emu_plat = {
 	.lock = __MUTEX_INITIALIZER(tdx_emu_plat.lock),
+	/* A TDX host: VMX allowed and locked by the BIOS; Emerald Rapids */
+	.feature_control = TDX_EMU_FEAT_CTL_LOCKED | TDX_EMU_FEAT_CTL_VMX,
+	.cpu_family = 6,
+	.cpu_model = 0xcf,
 };
 
-static struct cpumask emu_platform_mask;
+static int emu_state(void)
+{
+	return READ_ONCE(tdx_emu_plat.emu.sys_state);
+}
 
+/*
+ * The instruction: #UD outside VMX operation, then the module. Around it,
+ * what the CPUs' caches hold: from CONFIG on the module writes with its
+ * private KeyID, and KEY.CONFIG should find every CPU flushed since CONFIG.
+ */
 static u64 emu_seamcall(u64 fn, struct tdx_module_args *args)
 {
 	struct tdx_emu_regs r = {
 		.rcx = args->rcx, .rdx = args->rdx, .r8 = args->r8,
 		.r9 = args->r9, .r10 = args->r10, .r11 = args->r11,
 	};
-	u64 st = tdx_emu_seamcall(&tdx_emu_plat.emu, fn, &r);
+	u64 leaf = fn & 0xffff, st;
+	int before, after;
+
+	if (!tdx_emu_vmx_on())
+		return TDX_SEAMCALL_UD;
+	before = emu_state();
+	if (leaf == TDH_SYS_KEY_CONFIG && before == TDX_EMU_SYSCONFIG_DONE &&
+	    tdx_emu_cpus_kid0_dirty())
+		atomic64_inc(&tdx_emu_cpu_stats.key_config_unflushed);
+	st = tdx_emu_seamcall(&tdx_emu_plat.emu, fn, &r);
+	after = emu_state();
+	if (leaf == TDH_SYS_CONFIG && before < TDX_EMU_SYSCONFIG_DONE &&
+	    after >= TDX_EMU_SYSCONFIG_DONE)
+		tdx_emu_cpu_configured();
+	tdx_emu_cpu_after_call(leaf, st, before, after);
 
 	args->rcx = r.rcx;
 	args->rdx = r.rdx;
@@ -38,71 +65,47 @@ static u64 emu_seamcall(u64 fn, struct tdx_module_args *args)
 
 static int emu_rdmsr(u32 msr, u64 *val)
 {
+	if (msr == TDX_EMU_MSR_FEATURE_CONTROL) {
+		*val = READ_ONCE(tdx_emu_plat.feature_control);
+		return 0;
+	}
 	return tdx_emu_rdmsr(&tdx_emu_plat.emu, msr, val);
 }
 
-static int emu_cpu_package(unsigned int cpu)
+static void emu_cpu_model(u32 *family, u32 *model)
 {
-	return tdx_emu_cpu_package(&tdx_emu_plat.emu.cfg, cpu);
+	*family = READ_ONCE(tdx_emu_plat.cpu_family);
+	*model = READ_ONCE(tdx_emu_plat.cpu_model);
 }
 
-static const struct cpumask *emu_platform_cpus(void)
+/* MOVDIR64B with KeyID 0 over the range: zeroes, as the real one leaves. */
+static int emu_reset_memory(u64 pa, u64 size)
 {
-	return &emu_platform_mask;
+	static const u8 zero[64];
+	u64 p;
+
+	if (!IS_ALIGNED(pa, 64) || !IS_ALIGNED(size, 64))
+		return -EINVAL;
+	for (p = pa; p < pa + size; p += sizeof(zero)) {
+		if (tdx_emu_kernel_ops.write(NULL, p, zero, sizeof(zero)))
+			return -EFAULT;
+		if (!(p & (SZ_2M - 1)))
+			cond_resched();
+	}
+	return 0;
 }
 
 static const struct tdx_provider emu_provider = {
 	.name = "emulated",
 	.owner = THIS_MODULE,
 	.seamcall = emu_seamcall,
+	.vmx_enter = tdx_emu_vmx_enter,
+	.vmx_leave = tdx_emu_vmx_leave,
+	.flush_cache = tdx_emu_flush_cache,
+	.reset_memory = emu_reset_memory,
 	.rdmsr = emu_rdmsr,
-	.cpu_package = emu_cpu_package,
-	.platform_cpus = emu_platform_cpus,
+	.cpu_model = emu_cpu_model,
 };
-
-struct cmr_walk {
-	struct tdx_cmr_info *cmrs;
-	unsigned int nr;
-	bool truncated;
-};
-
-static int emu_add_ram(struct resource *res, void *arg)
-{
-	struct cmr_walk *w = arg;
-	u64 start = tdx_align_up(res->start, TDX_SZ_4K);
-	u64 end = tdx_align_down(res->end + 1, TDX_SZ_4K);
-
-	if (end <= start)
-		return 0;
-	if (w->nr && start < w->cmrs[w->nr - 1].base + w->cmrs[w->nr - 1].size)
-		return 0;	/* nested resource already covered */
-	if (w->nr == TDX_MAX_CMRS) {
-		w->truncated = true;
-		return 0;
-	}
-	w->cmrs[w->nr].base = start;
-	w->cmrs[w->nr].size = end - start;
-	w->nr++;
-	return 0;
-}
-
-/*
- * Every System RAM range present now, hot-added but offline ones included:
- * what the BIOS would have reported as convertible on a TDX platform.
- */
-void tdx_emu_default_cmrs(struct tdx_cmr_info *cmrs, unsigned int *nr)
-{
-	struct cmr_walk w = { .cmrs = cmrs };
-
-	memset(cmrs, 0, sizeof(*cmrs) * TDX_MAX_CMRS);
-	walk_iomem_res_desc(IORES_DESC_NONE,
-			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, -1,
-			    &w, emu_add_ram);
-	if (w.truncated)
-		pr_warn("more than %d System RAM ranges: default CMRs keep the first %d\n",
-			TDX_MAX_CMRS, TDX_MAX_CMRS);
-	*nr = w.nr;
-}
 
 void tdx_emu_default_cpus(u8 *map)
 {
@@ -119,27 +122,19 @@ int tdx_emu_attach(void)
 {
 	struct tdx_emu_platform *p = &tdx_emu_plat;
 	struct tdx_emu_config *c = &p->emu.cfg;
-	unsigned int cpu;
 	int ret;
 
 	if (p->attached)
 		return 0;
-	if (!p->cmrs_set)
-		tdx_emu_default_cmrs(c->cmrs, &c->nr_cmrs);
+	if (!p->cmrs_set) {
+		ret = tdx_emu_firmware_cmrs(c->cmrs, &c->nr_cmrs);
+		if (ret)
+			return ret;
+	}
 	if (!p->cpus_set)
 		tdx_emu_default_cpus(c->cpu_pkg);
 	c->keyid_bits = tdx_emu_keyid_bits(c->num_mktme_keyids,
 					   c->num_tdx_keyids);
-	cpumask_clear(&emu_platform_mask);
-	for (cpu = 0; cpu < TDX_EMU_MAX_CPUS; cpu++) {
-		if (c->cpu_pkg[cpu] == TDX_EMU_NO_PKG)
-			continue;
-		if (cpu < nr_cpu_ids)
-			cpumask_set_cpu(cpu, &emu_platform_mask);
-		else
-			pr_warn("platform CPU %u does not exist here: TDH.SYS.CONFIG will fail\n",
-				cpu);
-	}
 	/* A new platform boots: the module starts in SYSINIT_PENDING. */
 	tdx_emu_reset(&p->emu);
 	p->attached = true;
@@ -189,6 +184,7 @@ static int __init tdx_emu_init_module(void)
 static void __exit tdx_emu_exit_module(void)
 {
 	tdx_emu_configfs_exit();
+	tdx_emu_cpu_exit();
 	mutex_lock(&tdx_emu_plat.lock);
 	/* tdx_sys pins this module while configured, so this succeeds */
 	WARN_ON(tdx_emu_detach());

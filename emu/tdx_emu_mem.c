@@ -14,9 +14,19 @@
 #include <linux/smp.h>
 #include "tdx_emu.h"
 
+/*
+ * The module's locks. SEAMCALLs run with interrupts off, some in IPIs, and
+ * configfs reads take the same locks from process context: every lock is
+ * taken with interrupts off, the saved flags kept with the lock (per CPU
+ * for the shared global lock, which several CPUs can hold at once).
+ */
 static DEFINE_RWLOCK(emu_global_lock);
+static unsigned long emu_global_flags;
+static DEFINE_PER_CPU(unsigned long, emu_global_shared_flags);
 static DEFINE_SPINLOCK(emu_fault_lock);
+static unsigned long emu_fault_flags;
 static spinlock_t emu_tdmr_lock[TDX_MAX_TDMRS];
+static unsigned long emu_tdmr_flags[TDX_MAX_TDMRS];
 
 void tdx_emu_locks_init(void)
 {
@@ -89,34 +99,63 @@ static unsigned int emu_cpu(void *ctx)
 
 static bool emu_trylock(void *ctx, unsigned int lock, bool shared)
 {
-	if (lock == TDX_EMU_LOCK_GLOBAL)
-		return shared ? read_trylock(&emu_global_lock) :
-				write_trylock(&emu_global_lock);
-	if (lock == TDX_EMU_LOCK_FAULTS)
-		return spin_trylock(&emu_fault_lock);
-	if (lock >= TDX_EMU_LOCK_TDMR(0) && lock < TDX_EMU_NR_LOCKS)
-		return spin_trylock(&emu_tdmr_lock[lock - TDX_EMU_LOCK_TDMR(0)]);
-	return false;
+	unsigned long flags;
+	bool ok = false;
+
+	local_irq_save(flags);
+	if (lock == TDX_EMU_LOCK_GLOBAL) {
+		ok = shared ? read_trylock(&emu_global_lock) :
+			      write_trylock(&emu_global_lock);
+		if (ok && shared)
+			this_cpu_write(emu_global_shared_flags, flags);
+		else if (ok)
+			emu_global_flags = flags;
+	} else if (lock == TDX_EMU_LOCK_FAULTS) {
+		ok = spin_trylock(&emu_fault_lock);
+		if (ok)
+			emu_fault_flags = flags;
+	} else if (lock >= TDX_EMU_LOCK_TDMR(0) && lock < TDX_EMU_NR_LOCKS) {
+		unsigned int i = lock - TDX_EMU_LOCK_TDMR(0);
+
+		ok = spin_trylock(&emu_tdmr_lock[i]);
+		if (ok)
+			emu_tdmr_flags[i] = flags;
+	}
+	if (!ok)
+		local_irq_restore(flags);
+	return ok;
 }
 
 static void emu_lock(void *ctx, unsigned int lock)
 {
+	unsigned long flags;
+
 	if (WARN_ON_ONCE(lock != TDX_EMU_LOCK_FAULTS))
 		return;
-	spin_lock(&emu_fault_lock);
+	spin_lock_irqsave(&emu_fault_lock, flags);
+	emu_fault_flags = flags;
 }
 
 static void emu_unlock(void *ctx, unsigned int lock, bool shared)
 {
+	unsigned long flags;
+
 	if (lock == TDX_EMU_LOCK_GLOBAL) {
-		if (shared)
-			read_unlock(&emu_global_lock);
-		else
-			write_unlock(&emu_global_lock);
+		if (shared) {
+			flags = this_cpu_read(emu_global_shared_flags);
+			read_unlock_irqrestore(&emu_global_lock, flags);
+		} else {
+			flags = emu_global_flags;
+			write_unlock_irqrestore(&emu_global_lock, flags);
+		}
 	} else if (lock == TDX_EMU_LOCK_FAULTS) {
-		spin_unlock(&emu_fault_lock);
+		flags = emu_fault_flags;
+		spin_unlock_irqrestore(&emu_fault_lock, flags);
 	} else if (lock >= TDX_EMU_LOCK_TDMR(0) && lock < TDX_EMU_NR_LOCKS) {
-		spin_unlock(&emu_tdmr_lock[lock - TDX_EMU_LOCK_TDMR(0)]);
+		unsigned int i = lock - TDX_EMU_LOCK_TDMR(0);
+
+		flags = emu_tdmr_flags[i];
+		spin_unlock_irqrestore(&emu_tdmr_lock[i], flags);
 	}
 }
 

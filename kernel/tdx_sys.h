@@ -14,6 +14,7 @@
 #ifndef TDX_SYS_H
 #define TDX_SYS_H
 
+#include <linux/bits.h>
 #include <linux/cpumask.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -34,10 +35,36 @@
 #define TDX_SC_NO_CPU		0xFFFF0000FFFF00FFULL
 /* Host-side pseudo status: no memory for the SEAMCALL's buffers */
 #define TDX_SC_NOMEM		0xFFFF0000FFFF00FEULL
+/* Host-side pseudo statuses: VMX operation could not be entered */
+#define TDX_SC_VMX_NONE		0xFFFF0000FFFF00FDULL	/* the CPU has no VMX */
+#define TDX_SC_VMX_BIOS		0xFFFF0000FFFF00FCULL	/* IA32_FEATURE_CONTROL */
+#define TDX_SC_VMX_FAIL		0xFFFF0000FFFF00FBULL	/* VMXON failed */
+
+/* IA32_FEATURE_CONTROL: locked, VMX outside SMX allowed */
+#define TDX_MSR_FEATURE_CONTROL	0x3a
+#define TDX_FEAT_CTL_LOCKED	BIT_ULL(0)
+#define TDX_FEAT_CTL_VMX	BIT_ULL(2)
+
+/* The oldest module Linux can drive, and the feature it must have */
+#define TDX_MIN_MAJOR		1
+#define TDX_MIN_MINOR		5
+#define TDX_FEATURES0_NO_RBP_MOD	BIT_ULL(18)
+/* One KeyID for the module (PAMT), at least one for a TD */
+#define TDX_MIN_KEYIDS		2
 
 enum tdx_cover {
 	TDX_COVER_PRESENT,	/* TDMRs cover the memory online at init */
 	TDX_COVER_CMRS,		/* TDMRs cover all convertible memory */
+};
+
+/* The platform's logical CPUs as the BIOS enabled them (ACPI MADT). */
+#define TDX_TOPO_SHOW_UNKNOWN	8
+struct tdx_topo {
+	struct cpumask cpus;		/* Linux CPUs that are platform CPUs */
+	unsigned int nr_lps;		/* BIOS-enabled logical CPUs */
+	unsigned int nr_unknown;	/* of those, without a Linux CPU */
+	u32 unknown_apic[TDX_TOPO_SHOW_UNKNOWN];
+	bool from_madt;			/* else Linux's present CPUs at probe */
 };
 
 struct tdx_meta {
@@ -49,7 +76,9 @@ struct tdx_meta {
 	u16 minor;
 	u16 update;
 	u16 num_pkgs;
+	u64 features0;
 	bool have_attributes;
+	bool have_num_pkgs;
 };
 
 struct tdx_sys {
@@ -63,6 +92,7 @@ struct tdx_sys {
 	bool init_running;
 	struct cpumask lp_done;		/* CPUs with LP.INIT done (or refused as done) */
 	struct cpumask nonplatform_reported;
+	struct tdx_topo topo;
 	struct tdx_rangeset inflight;	/* approved by MEM_GOING_ONLINE, not yet online */
 	struct tdx_range inflight_buf[TDX_INFLIGHT_RANGES];
 	char hw_reason[TDX_REASON_LEN];	/* why the hardware provider is absent */
@@ -96,6 +126,7 @@ struct tdx_sys {
 
 extern struct tdx_sys tdx;
 extern int tdx_param_cover;
+extern bool tdx_param_any_before_init;
 
 /* tdx_sys_main.c: state and error publication */
 void tdx_set_state(enum tdx_state s);
@@ -107,6 +138,8 @@ int tdx_format_ranges(char *buf, size_t len, const struct tdx_rangeset *rs,
 
 /* tdx_sys_seamcall.c */
 u64 tdx_seamcall(u64 fn, struct tdx_module_args *args);
+int tdx_check_vmx_allowed(void);
+void tdx_flush_all_caches(void);
 u64 tdx_seamcall_on(unsigned int cpu, u64 fn, struct tdx_module_args *args);
 u64 tdx_seamcall_lp(u64 fn, struct tdx_module_args *args);
 u64 tdx_seamcall_retry(unsigned int cpu, u64 fn, struct tdx_module_args *args);
@@ -116,6 +149,12 @@ bool tdx_status_is(u64 status, u64 code);
 /* tdx_sys_meta.c */
 int tdx_read_metadata(void);
 int tdx_read_keyids(void);
+
+/* tdx_sys_topo.c */
+int tdx_topo_read(struct tdx_topo *t);
+bool tdx_topo_is_platform_cpu(unsigned int cpu);
+int tdx_topo_check_complete(void);
+int tdx_topo_check_packages(void);
 
 /* tdx_sys_cpu.c */
 int tdx_lp_init_local(void);

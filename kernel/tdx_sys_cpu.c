@@ -2,7 +2,8 @@
 /*
  * Per-CPU and per-package parts of initialization: TDH.SYS.LP.INIT on every
  * platform CPU (and on CPUs coming online later), TDH.SYS.KEY.CONFIG once
- * per package.
+ * per package. Platform CPUs are tdx_sys_topo.c's; packages are Linux's
+ * view of CPUID, which is where the module takes them from too.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -10,6 +11,7 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/slab.h>
+#include <linux/topology.h>
 
 #include "tdx_status.h"
 #include "tdx_sys.h"
@@ -20,14 +22,14 @@ static enum cpuhp_state tdx_hp_state;
 
 static void tdx_publish_cpus(void)
 {
-	const struct cpumask *plat = tdx.provider->platform_cpus();
+	const struct cpumask *plat = &tdx.topo.cpus;
 	unsigned int done = 0, cpu;
 
 	for_each_cpu(cpu, plat)
 		if (cpumask_test_cpu(cpu, &tdx.lp_done))
 			done++;
 	mutex_lock(&tdx.pub);
-	tdx.cpus_platform = cpumask_weight(plat);
+	tdx.cpus_platform = tdx.topo.nr_lps;
 	tdx.cpus_done = done;
 	mutex_unlock(&tdx.pub);
 }
@@ -71,7 +73,7 @@ static int tdx_lp_init_cpu(unsigned int cpu, bool quiet)
  */
 int tdx_lp_init_local(void)
 {
-	const struct cpumask *plat = tdx.provider->platform_cpus();
+	const struct cpumask *plat = &tdx.topo.cpus;
 	unsigned int cpu = raw_smp_processor_id();
 	int ret;
 
@@ -91,16 +93,21 @@ int tdx_lp_init_local(void)
 /* Every platform CPU, all of which must be online. */
 int tdx_lp_init_all(void)
 {
-	const struct cpumask *plat = tdx.provider->platform_cpus();
+	const struct cpumask *plat = &tdx.topo.cpus;
 	cpumask_var_t off;
 	unsigned int cpu;
-	int ret = 0;
+	int ret;
 
+	ret = tdx_topo_check_complete();
+	if (ret) {
+		tdx_publish_cpus();
+		return ret;
+	}
 	if (!zalloc_cpumask_var(&off, GFP_KERNEL))
 		return -ENOMEM;
 	cpumask_andnot(off, plat, cpu_online_mask);
 	if (!cpumask_empty(off)) {
-		tdx_err("CPU%s %*pbl offline: online them and retry (TDH.SYS.CONFIG needs TDH.SYS.LP.INIT on every platform CPU)",
+		tdx_err("CPU%s %*pbl offline (maxcpus=, nosmt or taken offline): online them and retry (echo 1 > /sys/devices/system/cpu/cpuN/online; with nosmt, /sys/devices/system/cpu/smt/control first): TDH.SYS.CONFIG needs TDH.SYS.LP.INIT on every platform CPU",
 			cpumask_weight(off) > 1 ? "s" : "",
 			cpumask_pr_args(off));
 		ret = -EAGAIN;
@@ -123,7 +130,7 @@ out:
 /* After CONFIG and WBINVD: one CPU of each package, one at a time. */
 int tdx_key_config_all(void)
 {
-	const struct cpumask *plat = tdx.provider->platform_cpus();
+	const struct cpumask *plat = &tdx.topo.cpus;
 	unsigned long *done;
 	unsigned int cpu, n = 0;
 	int ret = 0;
@@ -133,7 +140,7 @@ int tdx_key_config_all(void)
 		return -ENOMEM;
 	for_each_cpu_and(cpu, plat, cpu_online_mask) {
 		struct tdx_module_args a = {};
-		int pkg = tdx.provider->cpu_package(cpu);
+		int pkg = topology_physical_package_id(cpu);
 		char ctx[48];
 		u64 st;
 
@@ -176,7 +183,7 @@ static int tdx_cpu_online(unsigned int cpu)
 	p = tdx.provider;
 	if (!p || !tdx.sysinit_done)
 		goto out;
-	if (p->cpu_package(cpu) < 0) {
+	if (!tdx_topo_is_platform_cpu(cpu)) {
 		if (!cpumask_test_and_set_cpu(cpu, &tdx.nonplatform_reported))
 			pr_warn("CPU %u is not one of the TDX platform's CPUs (hot-added?): it cannot run TDs\n",
 				cpu);

@@ -55,11 +55,12 @@ MODULE_PARM_DESC(tdmr_init_threads,
 /* Error text for online memory the module cannot take. Under tdx.lock. */
 static void tdx_report_nonconvertible(const struct tdx_rangeset *rs)
 {
-	static char list[TDX_ERR_LEN - 256];	/* under tdx.lock */
+	static char list[TDX_ERR_LEN - 320];	/* under tdx.lock */
 
 	tdx_format_ranges(list, sizeof(list), rs, ", ");
-	tdx_err("memory outside convertible memory (CMRs) is online: %s; TDX cannot be initialized while the page allocator holds it: offline those memory blocks (e.g. chmem --disable <range>) and retry",
-		list);
+	tdx_err("memory outside convertible memory (CMRs) is online: %s; TDX cannot be initialized while the page allocator holds it: offline those memory blocks (e.g. chmem --disable <range>) and retry%s",
+		list, READ_ONCE(tdx_param_any_before_init) ?
+		" (before_init=any let it come online)" : "");
 }
 
 /* Under cpus_read_lock() and tdx.lock with tdx.provider set. */
@@ -69,6 +70,14 @@ int tdx_probe_provider(void)
 	u64 st;
 	int ret;
 
+	ret = tdx_topo_read(&tdx.topo);
+	if (ret) {
+		tdx_err("cannot read the platform's CPUs (%d)", ret);
+		return ret;
+	}
+	ret = tdx_check_vmx_allowed();
+	if (ret)
+		return ret;
 	ret = tdx_read_keyids();
 	if (ret)
 		return ret;
@@ -195,17 +204,34 @@ static bool tdx_tdmr_first_error(struct tdx_tdmr_job *job)
 	return atomic_cmpxchg(&job->err, 0, -EIO) == 0;
 }
 
+/*
+ * No RDX progress for this many calls in a row means the module is stuck.
+ * RDX moves in whole GiBs and the work per call is the module's choice
+ * (4 MiB on 1.5, 16 MiB with Dynamic PAMT): allow one call per 4 KiB page
+ * of a GiB, which no module can need, and never budget calls otherwise.
+ */
+#define TDX_TDMR_STUCK_CALLS	(SZ_1G / SZ_4K + 64)
+
+/* Progress shown inside a GiB, where RDX does not move: an estimate. */
+static u64 tdx_tdmr_estimate(u64 base_done, u64 calls, u64 per_call, u64 size)
+{
+	u64 est = base_done + calls * per_call;
+
+	/* Never beyond the next GiB: RDX has not said so */
+	return min3(est, ALIGN(base_done + 1, SZ_1G), size);
+}
+
 /* One TDMR until the module reports RDX == base + size. */
 static int tdx_tdmr_init_one(struct tdx_tdmr_job *job, unsigned int i)
 {
 	const struct tdx_tdmr *t = &job->l->tdmr[i];
-	u64 end = t->base + t->size, calls = 0, reported = 0;
-	u64 max_calls = t->size / SZ_4M + 64;
+	u64 end = t->base + t->size, reported = 0, done = 0;
+	u64 calls = 0, total_calls = 0, per_call = SZ_4M;
 
 	for (;;) {
 		struct tdx_module_args a = { .rcx = t->base };
 		char ctx[64];
-		u64 st, done;
+		u64 st, shown;
 
 		if (atomic_read(&job->err))
 			return -EIO;
@@ -224,17 +250,29 @@ static int tdx_tdmr_init_one(struct tdx_tdmr_job *job, unsigned int i)
 		}
 		if (a.rdx == end)
 			break;
-		if (a.rdx < t->base || a.rdx > end || ++calls > max_calls) {
+		total_calls++;
+		if (a.rdx < t->base || a.rdx > end) {
 			if (tdx_tdmr_first_error(job))
-				tdx_err("TDH.SYS.TDMR.INIT of TDMR %u [0x%llx-0x%llx] made no progress after %llu calls (RDX 0x%llx)",
+				tdx_err("TDH.SYS.TDMR.INIT of TDMR %u [0x%llx-0x%llx] returned RDX 0x%llx outside the TDMR after %llu calls",
+					i, t->base, end - 1, a.rdx, total_calls);
+			return -EIO;
+		}
+		if (a.rdx - t->base > done) {
+			/* Learn the module's step from a whole GiB */
+			per_call = max_t(u64, (a.rdx - t->base - done) /
+					 (calls + 1), SZ_4K);
+			done = a.rdx - t->base;
+			calls = 0;
+		} else if (++calls > TDX_TDMR_STUCK_CALLS) {
+			if (tdx_tdmr_first_error(job))
+				tdx_err("TDH.SYS.TDMR.INIT of TDMR %u [0x%llx-0x%llx] made no progress in %llu calls (RDX stays 0x%llx): the TDX module is stuck",
 					i, t->base, end - 1, calls, a.rdx);
 			return -EIO;
 		}
-		/* RDX is rounded down to 1 GiB; calls count 4 MiB each */
-		done = max(min(calls * SZ_4M, t->size), a.rdx - t->base);
-		if (done > reported) {
-			tdx_tdmr_progress(job, done - reported);
-			reported = done;
+		shown = tdx_tdmr_estimate(done, calls, per_call, t->size);
+		if (shown > reported) {
+			tdx_tdmr_progress(job, shown - reported);
+			reported = shown;
 		}
 		cond_resched();
 	}
@@ -425,6 +463,12 @@ static int tdx_do_init(void)
 	ret = tdx_build_layout(l, &ram, cover);
 	if (ret)
 		goto out_free;
+	/* Last checks before the point of no return */
+	ret = tdx_topo_check_packages();
+	if (ret) {
+		tdx_pamt_free_all(l);
+		goto out_free;
+	}
 	for (i = 0; i < l->nr; i++)
 		total += l->tdmr[i].size;
 	pr_info("PAMT %llu KiB for %u TDMRs covering %llu MiB (tdmr_cover=%s, online memory %llu MiB)\n",
@@ -451,7 +495,7 @@ static int tdx_do_init(void)
 	}
 
 	/* No dirty line of a PAMT may be written back under the wrong key */
-	wbinvd_on_all_cpus();
+	tdx_flush_all_caches();
 	ret = tdx_key_config_all();
 	if (ret)
 		goto out_free;

@@ -22,37 +22,84 @@ struct tdx_sys tdx = {
 };
 
 int tdx_param_cover = TDX_COVER_PRESENT;
+bool tdx_param_any_before_init;
+
+/* A module parameter that takes one of a few names; root only to set. */
+struct tdx_enum_param {
+	int *val;
+	const char * const *names;
+	unsigned int nr;
+};
+
+static int tdx_enum_set(const char *val, const struct kernel_param *kp)
+{
+	const struct tdx_enum_param *e = kp->arg;
+	int i;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	i = __sysfs_match_string(e->names, e->nr, val);
+	if (i < 0)
+		return -EINVAL;
+	WRITE_ONCE(*e->val, i);
+	return 0;
+}
+
+static int tdx_enum_get(char *buf, const struct kernel_param *kp)
+{
+	const struct tdx_enum_param *e = kp->arg;
+
+	return sysfs_emit(buf, "%s\n", e->names[READ_ONCE(*e->val)]);
+}
+
+static const struct kernel_param_ops tdx_enum_ops = {
+	.set = tdx_enum_set,
+	.get = tdx_enum_get,
+};
 
 static const char * const tdx_cover_names[] = {
 	[TDX_COVER_PRESENT] = "present",
 	[TDX_COVER_CMRS] = "cmrs",
 };
 
-static int tdx_cover_set(const char *val, const struct kernel_param *kp)
-{
-	int i = sysfs_match_string(tdx_cover_names, val);
-
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	if (i < 0)
-		return -EINVAL;
-	WRITE_ONCE(*(int *)kp->arg, i);
-	return 0;
-}
-
-static int tdx_cover_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n", tdx_cover_names[READ_ONCE(*(int *)kp->arg)]);
-}
-
-static const struct kernel_param_ops tdx_cover_ops = {
-	.set = tdx_cover_set,
-	.get = tdx_cover_get,
+static struct tdx_enum_param tdx_cover_param = {
+	.val = &tdx_param_cover,
+	.names = tdx_cover_names,
+	.nr = ARRAY_SIZE(tdx_cover_names),
 };
 
-module_param_cb(tdmr_cover, &tdx_cover_ops, &tdx_param_cover, 0644);
+module_param_cb(tdmr_cover, &tdx_enum_ops, &tdx_cover_param, 0644);
 MODULE_PARM_DESC(tdmr_cover,
 		 "What the TDMRs cover: present (memory online at initialization, default) or cmrs (all convertible memory, so it can be onlined later; costs PAMT for all of it)");
+
+static int tdx_before_init;	/* 0 cmrs, 1 any; mirrored in the bool */
+
+static const char * const tdx_before_init_names[] = { "cmrs", "any" };
+
+static int tdx_before_init_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = tdx_enum_set(val, kp);
+
+	if (!ret)
+		WRITE_ONCE(tdx_param_any_before_init, READ_ONCE(tdx_before_init));
+	return ret;
+}
+
+static const struct kernel_param_ops tdx_before_init_ops = {
+	.set = tdx_before_init_set,
+	.get = tdx_enum_get,
+};
+
+static struct tdx_enum_param tdx_before_init_param = {
+	.val = &tdx_before_init,
+	.names = tdx_before_init_names,
+	.nr = ARRAY_SIZE(tdx_before_init_names),
+};
+
+module_param_cb(before_init, &tdx_before_init_ops, &tdx_before_init_param,
+		0644);
+MODULE_PARM_DESC(before_init,
+		 "What may be onlined before TDX initialization: cmrs (only convertible memory, so initialization cannot fail on it; default) or any (everything, as upstream Linux; initialization then fails while memory outside the CMRs is online)");
 
 /* Called under tdx.lock. Sends the uevent after dropping tdx.pub. */
 void tdx_set_state(enum tdx_state s)
@@ -149,12 +196,13 @@ static void tdx_reset_published(void)
 	tdx.sysinit_done = false;
 	cpumask_clear(&tdx.lp_done);
 	cpumask_clear(&tdx.nonplatform_reported);
+	memset(&tdx.topo, 0, sizeof(tdx.topo));
 }
 
 static bool tdx_provider_valid(const struct tdx_provider *p)
 {
-	return p && p->name && p->seamcall && p->rdmsr && p->cpu_package &&
-	       p->platform_cpus;
+	return p && p->name && p->seamcall && p->vmx_enter && p->vmx_leave &&
+	       p->flush_cache && p->reset_memory && p->rdmsr && p->cpu_model;
 }
 
 int tdx_provider_register(const struct tdx_provider *p)

@@ -115,6 +115,7 @@ static int tdx_mem_going_online(u64 start, u64 end)
 	struct tdx_policy_input in = {
 		.cmrs = &tdx.cmrs,
 		.tdx_memory = &tdx.tdx_mem,
+		.any_before_init = READ_ONCE(tdx_param_any_before_init),
 	};
 	enum tdx_decision d;
 	const char *reason = NULL;

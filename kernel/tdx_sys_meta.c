@@ -31,41 +31,36 @@ static u64 tdx_rd(u64 fid, u64 *val)
 	return st;
 }
 
-/* Fields read into @m; @fid_out names the failing one. */
-static u64 tdx_read_rd(struct tdx_meta_read *m, u64 *fid_out)
+/* Fields initialization cannot do without; @fid_out names a failing one. */
+static u64 tdx_read_rd_required(struct tdx_meta_read *m, u64 *fid_out)
 {
-	static const u64 scalar[] = {
+	static const u64 fids[] = {
 		TDX_FID_MAJOR_VERSION, TDX_FID_MINOR_VERSION,
-		TDX_FID_UPDATE_VERSION, TDX_FID_VENDOR_ID,
-		TDX_FID_BUILD_DATE, TDX_FID_BUILD_NUM, TDX_FID_NUM_PKGS,
-		TDX_FID_MAX_TDMRS, TDX_FID_MAX_RESERVED_PER_TDMR,
-		TDX_FID_PAMT_4K_ENTRY_SIZE, TDX_FID_PAMT_2M_ENTRY_SIZE,
-		TDX_FID_PAMT_1G_ENTRY_SIZE, TDX_FID_NUM_CMRS,
+		TDX_FID_TDX_FEATURES0, TDX_FID_MAX_TDMRS,
+		TDX_FID_MAX_RESERVED_PER_TDMR, TDX_FID_PAMT_4K_ENTRY_SIZE,
+		TDX_FID_PAMT_2M_ENTRY_SIZE, TDX_FID_PAMT_1G_ENTRY_SIZE,
+		TDX_FID_NUM_CMRS,
 	};
-	u64 v[ARRAY_SIZE(scalar)];
+	u64 v[ARRAY_SIZE(fids)];
 	unsigned int i, n;
 	u64 st;
 
-	for (i = 0; i < ARRAY_SIZE(scalar); i++) {
-		*fid_out = scalar[i];
-		st = tdx_rd(scalar[i], &v[i]);
+	for (i = 0; i < ARRAY_SIZE(fids); i++) {
+		*fid_out = fids[i];
+		st = tdx_rd(fids[i], &v[i]);
 		if (tdx_status_is_error(st))
 			return st;
 	}
 	m->meta.major = v[0];
 	m->meta.minor = v[1];
-	m->meta.update = v[2];
-	m->meta.vendor_id = v[3];
-	m->meta.build_date = v[4];
-	m->meta.build_num = v[5];
-	m->meta.num_pkgs = v[6];
-	m->lim.max_tdmrs = v[7];
-	m->lim.max_rsvd_per_tdmr = v[8];
-	m->lim.pamt_entry_size[TDX_PAMT_4K] = v[9];
-	m->lim.pamt_entry_size[TDX_PAMT_2M] = v[10];
-	m->lim.pamt_entry_size[TDX_PAMT_1G] = v[11];
+	m->meta.features0 = v[2];
+	m->lim.max_tdmrs = v[3];
+	m->lim.max_rsvd_per_tdmr = v[4];
+	m->lim.pamt_entry_size[TDX_PAMT_4K] = v[5];
+	m->lim.pamt_entry_size[TDX_PAMT_2M] = v[6];
+	m->lim.pamt_entry_size[TDX_PAMT_1G] = v[7];
 
-	n = min_t(u64, v[12], TDX_MAX_CMRS);
+	n = min_t(u64, v[8], TDX_MAX_CMRS);
 	m->nr_cmr = 0;
 	for (i = 0; i < n; i++) {
 		u64 base, size;
@@ -85,6 +80,54 @@ static u64 tdx_read_rd(struct tdx_meta_read *m, u64 *fid_out)
 		m->nr_cmr++;
 	}
 	return TDX_SUCCESS;
+}
+
+/*
+ * Facts initialization does not need: a module without them is still
+ * usable, so their absence is logged, never a failure.
+ */
+static void tdx_read_rd_optional(struct tdx_meta_read *m)
+{
+	u64 v;
+
+	if (!tdx_status_is_error(tdx_rd(TDX_FID_UPDATE_VERSION, &v)))
+		m->meta.update = v;
+	if (!tdx_status_is_error(tdx_rd(TDX_FID_VENDOR_ID, &v)))
+		m->meta.vendor_id = v;
+	if (!tdx_status_is_error(tdx_rd(TDX_FID_BUILD_DATE, &v)))
+		m->meta.build_date = v;
+	if (!tdx_status_is_error(tdx_rd(TDX_FID_BUILD_NUM, &v)))
+		m->meta.build_num = v;
+	if (!tdx_status_is_error(tdx_rd(TDX_FID_NUM_PKGS, &v))) {
+		m->meta.num_pkgs = v;
+		m->meta.have_num_pkgs = true;
+	}
+	if (!m->meta.build_date || !m->meta.have_num_pkgs)
+		pr_info("TDX module: some optional metadata is not readable (build date %u, package count %s)\n",
+			m->meta.build_date,
+			m->meta.have_num_pkgs ? "read" : "unknown");
+}
+
+/*
+ * Linux drives 1.5 and later modules only, and only ones that leave RBP
+ * alone across SEAMCALLs (upstream's rule too).
+ */
+static int tdx_check_module(const struct tdx_meta_read *m)
+{
+	const struct tdx_meta *mt = &m->meta;
+
+	if (mt->major < TDX_MIN_MAJOR ||
+	    (mt->major == TDX_MIN_MAJOR && mt->minor < TDX_MIN_MINOR)) {
+		tdx_err("TDX module %u.%u too old: Linux needs %u.%u or later; update the TDX module (BIOS update, or the module file the BIOS loads)",
+			mt->major, mt->minor, TDX_MIN_MAJOR, TDX_MIN_MINOR);
+		return -EOPNOTSUPP;
+	}
+	if (!(mt->features0 & TDX_FEATURES0_NO_RBP_MOD)) {
+		tdx_err("TDX module %u.%u.%u clobbers RBP across SEAMCALLs (TDX_FEATURES0 0x%llx lacks NO_RBP_MOD, bit 18): update the TDX module",
+			mt->major, mt->minor, mt->update, mt->features0);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 /*
@@ -218,15 +261,14 @@ int tdx_read_metadata(void)
 	if (!m)
 		return -ENOMEM;
 
-	st = tdx_read_rd(m, &fid);
+	st = tdx_read_rd_required(m, &fid);
 	if (!tdx_status_is_error(st)) {
+		tdx_read_rd_optional(m);
 		/* Attributes have no TDH.SYS.RD field in our table: best effort */
 		tdx_read_info(m, true);
 	} else if (tdx_status_is(st, TDX_SYS_NOT_READY) ||
 		   st == (TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX)) {
-		/* A 1.0 module serves RD only once ready: INFO works there */
-		pr_info("TDH.SYS.RD not served before initialization (status 0x%016llx): TDX module older than 1.5, using TDH.SYS.INFO\n",
-			st);
+		/* A 1.0 module has no TDH.SYS.RD: INFO tells its version */
 		memset(m, 0, sizeof(*m));
 		st_info = tdx_read_info(m, false);
 		if (tdx_status_is_error(st_info)) {
@@ -234,12 +276,18 @@ int tdx_read_metadata(void)
 
 			tdx_status_format(TDH_SYS_INFO, st_info, buf,
 					  sizeof(buf));
-			tdx_err("TDX module too old: TDH.SYS.RD failed with 0x%016llx (%s) and the TDH.SYS.INFO fallback failed too (%s); update the TDX module",
-				st, tdx_status_name(st) ?: "unknown",
-				buf);
-			ret = -EIO;
+			tdx_err("TDX module too old: TDH.SYS.RD failed with 0x%016llx (%s) and TDH.SYS.INFO failed too (%s); Linux needs %u.%u or later: update the TDX module",
+				st, tdx_status_name(st) ?: "unknown", buf,
+				TDX_MIN_MAJOR, TDX_MIN_MINOR);
+			ret = -EOPNOTSUPP;
 			goto out;
 		}
+		/* Whatever INFO claims: 1.5 and later serve RD */
+		tdx_err("TDX module %u.%u too old: it does not serve TDH.SYS.RD (status 0x%016llx); Linux needs %u.%u or later: update the TDX module (BIOS update, or the module file the BIOS loads)",
+			m->meta.major, m->meta.minor, st, TDX_MIN_MAJOR,
+			TDX_MIN_MINOR);
+		ret = -EOPNOTSUPP;
+		goto out;
 	} else {
 		char ctx[64];
 
@@ -249,10 +297,14 @@ int tdx_read_metadata(void)
 		ret = -EIO;
 		goto out;
 	}
+	/* Publish what we read even when we refuse: it says which module */
 	ret = tdx_check_meta(m);
 	if (ret)
 		goto out;
 	tdx_publish_meta(m);
+	ret = tdx_check_module(m);
+	if (ret)
+		goto out;
 	pr_info("TDX module %u.%u.%u build %u (%08x), %u CMRs, max %u TDMRs x %u reserved areas\n",
 		m->meta.major, m->meta.minor, m->meta.update,
 		m->meta.build_num, m->meta.build_date, m->nr_cmr,
@@ -277,10 +329,10 @@ int tdx_read_keyids(void)
 	}
 	mktme = lower_32_bits(v);
 	priv = upper_32_bits(v);
-	/* One for the global (PAMT) KeyID at least; each TD needs another */
-	if (priv < 1) {
-		tdx_err("too few private KeyIDs: the BIOS assigned %u to TDX (MSR 0x87 = 0x%016llx); enable TDX and give it KeyIDs in the BIOS memory encryption settings",
-			priv, v);
+	/* One for the global (PAMT) KeyID, at least one more for a TD */
+	if (priv < TDX_MIN_KEYIDS) {
+		tdx_err("too few TDX private KeyIDs: the BIOS assigned %u (MSR 0x87 = 0x%016llx), TDX needs at least %u (one for the TDX module, one per TD); give TDX more KeyIDs in the BIOS memory encryption settings (TME-MT/TDX key split)",
+			priv, v, TDX_MIN_KEYIDS);
 		return -ENODEV;
 	}
 	mutex_lock(&tdx.pub);

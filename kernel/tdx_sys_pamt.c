@@ -16,13 +16,6 @@
 
 #include "tdx_sys.h"
 
-/*
- * alloc_contig_range() calls per TDMR and pass; each may migrate pages.
- * Unusable windows (offline, ZONE_MOVABLE, other node) are cheap to skip
- * and do not count: a movable DIMM above the boot RAM has many.
- */
-#define TDX_PAMT_TRIES	64
-
 int tdx_pamt_nid(u64 pa)
 {
 	struct page *pg = pfn_to_online_page(PHYS_PFN(pa));
@@ -119,15 +112,19 @@ static bool tdx_pamt_take(struct tdx_tdmr *t, u64 base, u64 size)
 	return true;
 }
 
-/* Top-down over @ram, disjoint pageblock-aligned windows. */
+/*
+ * Top-down over @ram, every pageblock-aligned window: no cap on attempts,
+ * so this fails only where a search of the whole node would. Unusable
+ * windows (offline, ZONE_MOVABLE, other node) are cheap to skip; an
+ * alloc_contig_range() that meets an unmovable page fails fast.
+ */
 static int tdx_pamt_try(struct tdx_layout *l, unsigned int idx,
 			const struct tdx_rangeset *ram, int nid)
 {
 	struct tdx_tdmr *t = &l->tdmr[idx];
 	u64 size = tdx_tdmr_pamt_bytes(t);
 	u64 align = (u64)pageblock_nr_pages << PAGE_SHIFT;
-	u64 step = ALIGN(size, align);
-	unsigned int tries = 0;
+	u64 step = align;
 	int i;
 
 	for (i = ram->nr - 1; i >= 0; i--) {
@@ -140,12 +137,9 @@ static int tdx_pamt_try(struct tdx_layout *l, unsigned int idx,
 		     base >= r->start && base + size <= r->end;
 		     base -= step) {
 			if (!tdx_pamt_overlaps_placed(l, idx, base, size) &&
-			    tdx_pamt_window_ok(base, size, nid)) {
-				if (tries++ >= TDX_PAMT_TRIES)
-					return -ENOMEM;
-				if (tdx_pamt_take(t, base, size))
-					return 0;
-			}
+			    tdx_pamt_window_ok(base, size, nid) &&
+			    tdx_pamt_take(t, base, size))
+				return 0;
 			cond_resched();
 			if (base < step)
 				break;

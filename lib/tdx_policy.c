@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The onlining decision. Before initialization anything convertible may come
- * online (it can still be covered); afterwards only TDX memory may, because
- * the TDMR set is fixed until reboot.
+ * online (it can still be covered) - or anything at all, if the operator
+ * chose upstream's rule; afterwards only TDX memory may, because the TDMR
+ * set is fixed until reboot.
  */
 #include "tdx_policy.h"
 
@@ -62,6 +63,9 @@ const char *tdx_decision_name(enum tdx_decision d)
 
 TDX_EXPORT(tdx_decision_name);
 
+#define TDX_WHY_ANY_BEFORE_INIT \
+	"outside convertible memory (CMRs), allowed before initialization (before_init=any): initialization fails while it is online"
+
 static bool inside(const struct tdx_rangeset *set, u64 start, u64 end)
 {
 	return set && tdx_rs_contains(set, start, end);
@@ -91,6 +95,9 @@ enum tdx_decision tdx_policy_decide(const struct tdx_policy_input *in,
 		if (inside(in->cmrs, start, end)) {
 			d = TDX_DECISION_ONLINE;
 			why = "inside convertible memory (CMRs)";
+		} else if (in->any_before_init) {
+			d = TDX_DECISION_ONLINE;
+			why = TDX_WHY_ANY_BEFORE_INIT;
 		} else {
 			d = TDX_DECISION_REFUSE;
 			why = "outside convertible memory (CMRs)";

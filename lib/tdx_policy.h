@@ -28,6 +28,11 @@ struct tdx_policy_input {
 	enum tdx_state state;
 	const struct tdx_rangeset *cmrs;	/* used before initialization */
 	const struct tdx_rangeset *tdx_memory;	/* used after it */
+	/*
+	 * Before initialization, allow memory outside the CMRs too (upstream
+	 * Linux's rule); initialization then fails while it is online.
+	 */
+	bool any_before_init;
 };
 
 /* "unsupported", "uninitialized", ...; NULL for an out-of-range value. */

@@ -50,14 +50,12 @@ last=$(($(nproc --all) - 1))
 if [ "$last" -eq 0 ]; then want_cpus="0:0"; else want_cpus="0-$last:0"; fi
 tap_is "$(cat $EMU/cpus)" "$want_cpus" "default cpus: present CPUs, package 0"
 
-# Default CMRs: top-level System RAM of /proc/iomem, 4 KiB-trimmed
-want_cmrs=$(grep -E '^[0-9a-f]+-[0-9a-f]+ : System RAM$' /proc/iomem |
-	while IFS='- ' read -r s e _; do
-		s=$(( (0x$s + 4095) & ~4095 ))
-		e=$(( ((0x$e + 1) & ~4095) - 1 ))
-		[ $e -gt $s ] && printf '0x%x-0x%x\n' $s $e
-	done)
-tap_is "$(cat $EMU/cmrs)" "$want_cmrs" "default cmrs: System RAM, 4K-trimmed"
+# Default CMRs: a BIOS's, from the boot memory map (computed here on its
+# own); like real CMR lists they start at 1 MiB, unlike /proc/iomem
+want_cmrs=$(bios_cmrs)
+tap_is "$(cat $EMU/cmrs)" "$want_cmrs" "default cmrs: the BIOS's, from the boot memory map"
+tap_cmd "default cmrs start at 1 MiB ($(head -n 1 <<<"$want_cmrs"))" -- \
+	grep -q '^0x100000-' <<<"$want_cmrs"
 
 tap_is "$(stat -c %a $EMU/cmrs)" 600 "cmrs root only (0600)"
 tap_is "$(stat -c %a $EMU/stats)" 400 "stats root only (0400)"

@@ -13,15 +13,26 @@
 configfs_mount
 tap_cmd "modprobe tdx_emu" -- modprobe tdx_emu
 
-# A 1.0 module: TDH.SYS.RD before ready gives TDX_SYS_NOT_READY
+# A 1.0 module: TDH.SYS.RD before ready gives TDX_SYS_NOT_READY, and Linux
+# needs 1.5 or later: attaching is refused, the error says update
 echo 1.0.0 >$EMU/version
-echo 1 >$EMU/attached 2>/dev/null
+tap_cmd "1.0: attach refused" -- sh -c "! echo 1 > $EMU/attached 2>/dev/null"
 tap_cmd "1.0: TDH.SYS.RD refused before ready (errors counted)" -- \
 	grep -q '^TDH.SYS.RD calls=[0-9]* errors=[1-9]' $EMU/stats
-tap_diag "tdx_sys with a 1.0 module: state=$(cat $T/state 2>/dev/null) error=$(cat $T/error 2>/dev/null)"
-echo 0 >$EMU/attached 2>/dev/null
+tap_is "$(cat $T/state)" unsupported "1.0: tdx_sys unsupported"
+tap_cmd "1.0: error says too old, update ($(cat $T/error))" -- \
+	grep -q 'TDX module 1.0 too old.*update the TDX module' $T/error
+tap_is "$(cat $EMU/attached)" 0 "not attached after the 1.0 probe"
+
+# A 1.5 module without NO_RBP_MOD (TDX_FEATURES0 bit 18)
 echo 1.5.0 >$EMU/version
-tap_is "$(cat $EMU/attached)" 0 "detached after the 1.0 probe"
+f0=$(cat $EMU/features0)
+echo $((f0 & ~(1 << 18))) >$EMU/features0
+tap_cmd "no NO_RBP_MOD: attach refused" -- \
+	sh -c "! echo 1 > $EMU/attached 2>/dev/null"
+tap_cmd "no NO_RBP_MOD: error names it ($(cat $T/error))" -- \
+	grep -q 'lacks NO_RBP_MOD, bit 18.*update the TDX module' $T/error
+echo "$f0" >$EMU/features0
 
 # One RND_NO_ENTROPY on SYS.INIT: the host retries
 echo "leaf=33 status=0x8000020300000000 nth=1" >$EMU/fault

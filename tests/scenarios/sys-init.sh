@@ -36,7 +36,7 @@ configfs_mount
 tap_cmd "modprobe tdx_emu" -- modprobe tdx_emu
 tap_cmd "tdx_emu configfs present" -- test -d $EMU
 
-# The platform: CMRs = System RAM, 2 CPUs in one package, known facts
+# The platform: the BIOS's CMRs and CPUs, known facts
 emu_platform
 emu_set version "1.5.7"
 emu_set build_num 777
@@ -46,7 +46,7 @@ emu_set attached 1
 tap_is "$(cat $T/provider)" emulated "provider emulated"
 tap_is "$(cat $T/state)" uninitialized "attach probes: uninitialized"
 tap_is "$(cat $T/error)" "" "no error after attach"
-tap_is "$(cat $T/cmrs)" "$CMRS" "cmrs as configured"
+tap_is "$(cat $T/cmrs)" "$CMRS" "cmrs: the BIOS's, from 1 MiB"
 tap_is "$(cat $T/version)" 1.5.7 "version"
 tap_is "$(cat $T/build_num)" 777 "build_num"
 tap_is "$(cat $T/vendor_id)" 0x8086 "vendor_id"
@@ -137,8 +137,8 @@ while read -r s e; do
 			[ $e -le $((0x${BASH_REMATCH[2]})) ] && ok=1
 	done
 	[ $ok = 1 ] || uncovered+=$(printf '0x%x-0x%x ' $s $e)
-done < <(ram_ranges)
-tap_is "$uncovered" "" "every System RAM range inside a TDMR"
+done < <(tdx_ram_ranges)
+tap_is "$uncovered" "" "every System RAM range (from 1 MiB) inside a TDMR"
 tap_is "$(cat $T/pamt_kb)" $((pamt_sum / 1024)) "pamt_kb = sum of TDMR PAMTs"
 tap_is "$(cat $T/progress)" "$total $total" "progress complete"
 tap_cmd "tdx_memory published" -- test -s $T/tdx_memory

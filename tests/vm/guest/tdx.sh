@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # tdxsys helpers shared by the scenarios: tdx_sys sysfs, the tdx_emu
-# platform in configfs, System RAM as CMRs, memory block states, PAMT pages.
+# platform in configfs, System RAM and the BIOS's CMRs, memory block
+# states, PAMT pages.
 # Source it after lib.sh (it uses lib.sh's TAP and memory helpers):
 #   . "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}"
 #   . "$(dirname "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}")/tdx.sh"
@@ -48,9 +49,7 @@ initialize() {
 	wait_for 240 state_settled
 }
 
-# --- CMRs from System RAM -----------------------------------------------
-# /proc/iomem rather than the emulator's default cmrs: it works before
-# tdx_emu is loaded and leaves out DIMMs hot-added before that.
+# --- System RAM, TDX memory, the BIOS's CMRs ------------------------------
 
 # ram_ranges [LIMIT]: System RAM as 4 KiB-aligned inclusive "START END"
 # (decimal) lines, touching ranges merged; with LIMIT only ranges ending
@@ -70,6 +69,17 @@ ram_ranges() {
 		    END { if (NR) print ps, pe }'
 }
 
+# tdx_ram_ranges [LIMIT]: ram_ranges that can be TDX memory: not the first
+# MiB, which Linux never gives to the page allocator
+tdx_ram_ranges() {
+	local s e
+	ram_ranges "$@" | while read -r s e; do
+		[ $e -lt $((1 << 20)) ] && continue
+		[ $s -lt $((1 << 20)) ] && s=$((1 << 20))
+		echo "$s $e"
+	done
+}
+
 # ram_cmrs [LIMIT]: ram_ranges as CMR lines "0xSTART-0xEND"
 ram_cmrs() {
 	local s e
@@ -78,10 +88,58 @@ ram_cmrs() {
 	done
 }
 
-# boot_ram_cmrs: CMR lines of the boot RAM, i.e. below 4 GiB (the
-# scenarios hot-add DIMMs above)
+# boot_e820: the memory map the firmware handed the kernel at boot, from
+# boot_params: "START END TYPE" lines, END exclusive, by address. Unlike
+# /proc/iomem and /sys/firmware/memmap it never shows hot-added memory.
+boot_e820() {
+	local bp=/sys/kernel/boot_params/data n i off a sz t
+	n=$(od -An -tu1 -j $((0x1e8)) -N1 $bp | tr -d ' ')
+	for ((i = 0; i < n; i++)); do
+		off=$((0x2d0 + 20 * i))
+		read -r a sz < <(od -An -tu8 -j $off -N16 $bp)
+		t=$(od -An -tu4 -j $((off + 16)) -N4 $bp | tr -d ' ')
+		echo "$a $((a + sz)) $t"
+	done | sort -n
+}
+
+# bios_cmrs: the CMRs a TDX BIOS reports for this VM, computed here on
+# its own from boot_e820 (the emulator has its own code for it): each run
+# of touching entries holding RAM gives one CMR from its first RAM entry
+# to its last, firmware-reserved memory between them included, nothing
+# below 1 MiB, 4 KiB granular; inclusive "0xSTART-0xEND" lines
+bios_cmrs() {
+	local s e t rs=0 re=0 run=0 inram=0
+	_bios_emit() {
+		local a=$1 b=$2
+		[ $a -lt $((1 << 20)) ] && a=$((1 << 20))
+		a=$(((a + 4095) & ~4095))
+		b=$((b & ~4095))
+		[ $a -lt $b ] && printf '0x%x-0x%x\n' $a $((b - 1))
+		return 0
+	}
+	while read -r s e t; do
+		[ $e -gt $s ] || continue
+		# usable (1) and soft-reserved RAM; reserved, ACPI, NVS, unusable
+		# (2-5) are firmware-held DRAM inside a run
+		if [ $inram = 1 ] && { [ $s -gt $run ] || [ "$t" -gt 5 ] &&
+			[ "$t" != 4026531839 ]; }; then
+			_bios_emit $rs $re
+			inram=0
+		fi
+		if [ "$t" = 1 ] || [ "$t" = 4026531839 ]; then
+			[ $inram = 1 ] || rs=$s
+			inram=1
+			re=$e
+		fi
+		[ $e -gt $run ] && run=$e
+	done < <(boot_e820)
+	[ $inram = 1 ] && _bios_emit $rs $re
+	return 0
+}
+
+# boot_ram_cmrs: the BIOS's CMRs (the scenarios hot-add DIMMs above them)
 boot_ram_cmrs() {
-	ram_cmrs $((4 * GIB))
+	bios_cmrs
 }
 
 # cmr_list RANGES...: ranges (words or lines) as one comma-separated list:
@@ -100,14 +158,15 @@ emu_load() {
 	modprobe tdx_emu
 }
 
-# emu_attach EXTRA_CMRS...: tdx_sys + tdx_emu with boot RAM plus the given
-# inclusive ranges as CMRs, attached (state uninitialized).  No TAP output:
-# meant to run under tap_cmd.
+# emu_attach EXTRA_CMRS...: tdx_sys + tdx_emu with the BIOS's CMRs (the
+# emulator's default) plus the given inclusive ranges, attached (state
+# uninitialized).  No TAP output: meant to run under tap_cmd.
 emu_attach() {
-	local cmrs
-	cmrs=$(cmr_list "$(boot_ram_cmrs)" "$@")
 	emu_load || return 1
-	echo "$cmrs" >$EMU/cmrs || return 1
+	echo default >$EMU/cmrs || return 1
+	if [ $# -gt 0 ]; then
+		echo "$(cmr_list "$(cat $EMU/cmrs)" "$@")" >$EMU/cmrs || return 1
+	fi
 	echo 1 >$EMU/attached || return 1
 	udevadm settle -t 30
 	[ "$(cat $T/state)" = uninitialized ]
@@ -120,13 +179,13 @@ emu_modprobe() {
 	tap_cmd "modprobe tdx_emu" -- modprobe tdx_emu
 }
 
-# emu_platform: configure, not attach, the two-CPU platform: CMRs = all
-# System RAM (also left in CMRS, one per line), CPUs 0-1 in package 0,
-# 15 MKTME and 48 TDX KeyIDs
+# emu_platform: configure, not attach, the default platform: the BIOS's
+# CMRs (also left in CMRS, one per line), the firmware's CPUs, 15 MKTME
+# and 48 TDX KeyIDs
 emu_platform() {
-	CMRS=$(ram_cmrs)
-	emu_set cmrs "$(cmr_list "$CMRS")"
-	emu_set cpus "0-1:0"
+	CMRS=$(bios_cmrs)
+	emu_set cmrs default
+	emu_set cpus default
 	emu_set keyids "mktme=15 tdx=48"
 }
 
