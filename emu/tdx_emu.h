@@ -39,6 +39,7 @@ struct tdx_emu_platform {
 struct tdx_emu_cpu_stats {
 	atomic64_t seamcalls;
 	atomic64_t seamcalls_ud;	/* SEAMCALL outside VMX operation */
+	atomic64_t irqs_on;		/* VMX checked or used with interrupts on */
 	atomic64_t host_vmx_enters;
 	atomic64_t bad_vmx_leaves;	/* VMXOFF of VMX the host did not enter */
 	atomic64_t hv_toggles;

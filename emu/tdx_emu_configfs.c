@@ -392,7 +392,7 @@ static ssize_t emu_state_show(struct config_item *item, char *page)
 	tdx_emu_private_keyids(&e->cfg, &kmin, &kmax);
 	return sysfs_emit(page,
 			  "attached: %d\nsys_state: %s\nlps_initialized: %u/%u\npackages_configured: %u/%u\ntdmrs_initialized: %u/%u\nprivate_keyids: %u-%u\nglobal_keyid: %u\n"
-			  "vmx_host_cpus: %u\nvmx_hypervisor_cpus: %u\nseamcalls: %lld\nseamcalls_ud: %lld\nhost_vmx_enters: %lld\nbad_vmx_leaves: %lld\nhypervisor_toggles: %lld\nhypervisor_enables_refused: %lld\n"
+			  "vmx_host_cpus: %u\nvmx_hypervisor_cpus: %u\nseamcalls: %lld\nseamcalls_ud: %lld\nvmx_irqs_on: %lld\nhost_vmx_enters: %lld\nbad_vmx_leaves: %lld\nhypervisor_toggles: %lld\nhypervisor_enables_refused: %lld\n"
 			  "cache_flushes: %lld\nkey_config_unflushed: %lld\ncpus_kid0_dirty: %u\ncpus_dirty: %u\n",
 			  READ_ONCE(plat->attached),
 			  tdx_emu_state_name(READ_ONCE(e->sys_state)),
@@ -403,6 +403,7 @@ static ssize_t emu_state_show(struct config_item *item, char *page)
 			  tdx_emu_vmx_count(0), tdx_emu_vmx_count(1),
 			  atomic64_read(&cs->seamcalls),
 			  atomic64_read(&cs->seamcalls_ud),
+			  atomic64_read(&cs->irqs_on),
 			  atomic64_read(&cs->host_vmx_enters),
 			  atomic64_read(&cs->bad_vmx_leaves),
 			  atomic64_read(&cs->hv_toggles),

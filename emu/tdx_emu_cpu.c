@@ -39,7 +39,23 @@ static bool emu_hv_on_now;
 
 /* ---- VMX operation ---- */
 
-/* Interrupts are off: the CPU cannot change under us. */
+/*
+ * The hypervisor's IPIs are asynchronous: a host that checks or enters VMX
+ * with interrupts on can lose the race at any moment, and the model takes
+ * the worst interleaving every time - VMX found on is gone by the call.
+ */
+static bool emu_race_lost(struct emu_cpu *c)
+{
+	if (irqs_disabled())
+		return false;
+	atomic64_inc(&tdx_emu_cpu_stats.irqs_on);
+	if (c->vmx != EMU_VMX_HYPERVISOR)
+		return false;
+	c->vmx = EMU_VMX_OFF;
+	return true;
+}
+
+/* VMXON, as the host driver asks for it through the provider. */
 int tdx_emu_vmx_enter(void)
 {
 	struct emu_cpu *c = this_cpu_ptr(&emu_cpu);
@@ -48,7 +64,7 @@ int tdx_emu_vmx_enter(void)
 	if ((fc & (TDX_EMU_FEAT_CTL_LOCKED | TDX_EMU_FEAT_CTL_VMX)) !=
 	    (TDX_EMU_FEAT_CTL_LOCKED | TDX_EMU_FEAT_CTL_VMX))
 		return -EACCES;	/* VMXON raises #GP */
-	if (c->vmx != EMU_VMX_OFF)
+	if (c->vmx != EMU_VMX_OFF && !emu_race_lost(c))
 		return 1;
 	c->vmx = EMU_VMX_HOST;
 	atomic64_inc(&tdx_emu_cpu_stats.host_vmx_enters);
@@ -70,7 +86,9 @@ void tdx_emu_vmx_leave(void)
 /* SEAMCALL is a VMX-root instruction: #UD outside VMX operation. */
 bool tdx_emu_vmx_on(void)
 {
-	if (this_cpu_ptr(&emu_cpu)->vmx != EMU_VMX_OFF)
+	struct emu_cpu *c = this_cpu_ptr(&emu_cpu);
+
+	if (!emu_race_lost(c) && c->vmx != EMU_VMX_OFF)
 		return true;
 	atomic64_inc(&tdx_emu_cpu_stats.seamcalls_ud);
 	return false;

@@ -283,3 +283,10 @@ check_failed_after_config() {
 	out=$(cat $T/* 2>&1 >/dev/null)
 	tap_is "$out" "" "cat /sys/firmware/tdx/* still clean"
 }
+
+# --- the emulated CPUs ----------------------------------------------------
+
+# emu_cpu KEY: value of "KEY: N" in the emulator's state (CPU counters)
+emu_cpu() {
+	sed -n "s/^$1: \([0-9]*\)$/\1/p" "$EMU/state"
+}
