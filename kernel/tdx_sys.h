@@ -35,6 +35,8 @@
 #define TDX_SC_NO_CPU		0xFFFF0000FFFF00FFULL
 /* Host-side pseudo status: no memory for the SEAMCALL's buffers */
 #define TDX_SC_NOMEM		0xFFFF0000FFFF00FEULL
+/* Host-side pseudo status: rebooting or kexec, no SEAMCALL any more */
+#define TDX_SC_STOPPING		0xFFFF0000FFFF00FAULL
 /* Host-side pseudo statuses: VMX operation could not be entered */
 #define TDX_SC_VMX_NONE		0xFFFF0000FFFF00FDULL	/* the CPU has no VMX */
 #define TDX_SC_VMX_BIOS		0xFFFF0000FFFF00FCULL	/* IA32_FEATURE_CONTROL */
@@ -88,7 +90,10 @@ struct tdx_sys {
 	/* Under lock */
 	const struct tdx_provider *provider;
 	bool sysinit_done;
+	bool sysinit_found;		/* TDH.SYS.INIT was done before us */
+	bool found_configured;		/* ... and TDH.SYS.CONFIG too */
 	bool configured;		/* TDH.SYS.CONFIG succeeded: no way back */
+	bool stopping;			/* reboot or kexec: no SEAMCALL any more */
 	bool init_running;
 	struct cpumask lp_done;		/* CPUs with LP.INIT done (or refused as done) */
 	struct cpumask nonplatform_reported;
@@ -122,6 +127,8 @@ struct tdx_sys {
 	u64 pamt_pages_freed;
 	unsigned int cpus_platform;
 	unsigned int cpus_done;
+	bool pw_erratum;		/* partial writes to private memory poison it */
+	bool can_reset;			/* the provider can reset PAMT (MOVDIR64B) */
 };
 
 extern struct tdx_sys tdx;
@@ -188,9 +195,16 @@ void tdx_uevent(enum tdx_state prev, enum tdx_state now);
 void tdx_debugfs_init(void);
 void tdx_debugfs_exit(void);
 
-/* tdx_sys_pm.c */
-int tdx_pm_init(void);
-void tdx_pm_exit(void);
+/* tdx_sys_lifecycle.c */
+extern const struct dev_pm_ops tdx_class_pm_ops;
+bool tdx_cpu_has_pw_erratum(u32 family, u32 model);
+void tdx_lifecycle_probe(void);
+void tdx_lifecycle_provider(bool on);
+const char *tdx_kexec_safety(void);
+const char *tdx_kdump_safety(void);
+const char *tdx_suspend_policy(void);
+int tdx_lifecycle_init(void);
+void tdx_lifecycle_exit(void);
 
 /* tdx_hw.c: the hardware provider */
 int tdx_hw_init(void);

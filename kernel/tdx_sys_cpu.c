@@ -49,6 +49,13 @@ static int tdx_lp_init_cpu(unsigned int cpu, bool quiet)
 		cpumask_set_cpu(cpu, &tdx.lp_done);
 		return 0;
 	}
+	if (tdx_status_is(st, TDX_SYS_LP_INIT_NOT_PENDING) && tdx.sysinit_found &&
+	    !tdx.configured) {
+		/* Configured before us, which needed LP.INIT on every LP */
+		cpumask_set_cpu(cpu, &tdx.lp_done);
+		tdx.found_configured = true;
+		return 0;
+	}
 	if (tdx_status_is(st, TDX_SYS_LP_INIT_NOT_PENDING) && tdx.configured) {
 		/* After CONFIG the module takes no LP.INIT; not an error. */
 		pr_info("CPU %u: TDH.SYS.LP.INIT no longer accepted after configuration\n",

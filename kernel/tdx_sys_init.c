@@ -63,6 +63,23 @@ static void tdx_report_nonconvertible(const struct tdx_rangeset *rs)
 		" (before_init=any let it come online)" : "");
 }
 
+/*
+ * The module was configured before this driver instance: by an earlier
+ * kernel (kexec) or an earlier load of tdx_sys. Its TDMRs and PAMT are
+ * unknown here, and the PAMT may be memory this kernel uses as RAM: TDX
+ * is unusable until a firmware reset. Say exactly that. Under tdx.lock.
+ */
+static void tdx_report_found_configured(void)
+{
+	/* RCX = 1 is no TDMR base: SYS_NOT_READY before ready, else invalid */
+	struct tdx_module_args a = { .rcx = 1 };
+	u64 st = tdx_seamcall_retry(nr_cpu_ids, TDH_SYS_TDMR_INIT, &a);
+	bool ready = !tdx_status_is(st, TDX_SYS_NOT_READY);
+
+	tdx_err("found the TDX module already configured (TDH.SYS.CONFIG done by an earlier kernel or driver instance; module %s): this kernel does not know its TDMRs and PAMT, so TDX cannot be used until a reboot through firmware: reboot needed",
+		ready ? "ready" : "not ready, key configuration or TDMR initialization unfinished");
+}
+
 /* Under cpus_read_lock() and tdx.lock with tdx.provider set. */
 int tdx_probe_provider(void)
 {
@@ -81,9 +98,12 @@ int tdx_probe_provider(void)
 	ret = tdx_read_keyids();
 	if (ret)
 		return ret;
+	tdx_lifecycle_probe();
+	tdx.found_configured = false;
 	st = tdx_seamcall_retry(raw_smp_processor_id(), TDH_SYS_INIT, &a);
-	if (tdx_status_is(st, TDX_SYS_INIT_NOT_PENDING)) {
-		pr_info("TDH.SYS.INIT was already done\n");
+	tdx.sysinit_found = tdx_status_is(st, TDX_SYS_INIT_NOT_PENDING);
+	if (tdx.sysinit_found) {
+		pr_info("TDH.SYS.INIT was already done, by an earlier kernel or driver instance\n");
 	} else if (tdx_status_is_error(st)) {
 		tdx_seamcall_error(TDH_SYS_INIT, st, NULL);
 		return -EIO;
@@ -95,6 +115,11 @@ int tdx_probe_provider(void)
 	ret = tdx_read_metadata();
 	if (ret)
 		return ret;
+	if (tdx.found_configured) {
+		tdx_report_found_configured();
+		tdx_set_state(TDX_STATE_FAILED);
+		return 0;
+	}
 	tdx_set_state(TDX_STATE_UNINITIALIZED);
 	ret = tdx_update_nonconvertible();
 	if (ret > 0)
@@ -519,6 +544,11 @@ static void tdx_init_work_fn(struct work_struct *work)
 	/* The provider may have gone while we were queued */
 	if (tdx.state != TDX_STATE_INITIALIZING || !tdx.provider)
 		goto out;
+	if (READ_ONCE(tdx.stopping)) {
+		tdx_err("initialization not started: the host is rebooting");
+		tdx_set_state(TDX_STATE_UNINITIALIZED);
+		goto out;
+	}
 	tdx.init_running = true;
 	ret = tdx_do_init();
 	tdx.init_running = false;

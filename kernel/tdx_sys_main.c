@@ -190,10 +190,14 @@ static void tdx_reset_published(void)
 	tdx.progress_total = 0;
 	tdx.cpus_platform = 0;
 	tdx.cpus_done = 0;
+	tdx.pw_erratum = false;
+	tdx.can_reset = false;
 	if (!tdx.provider)
 		strscpy(tdx.provider_name, "none", sizeof(tdx.provider_name));
 	mutex_unlock(&tdx.pub);
 	tdx.sysinit_done = false;
+	tdx.sysinit_found = false;
+	tdx.found_configured = false;
 	cpumask_clear(&tdx.lp_done);
 	cpumask_clear(&tdx.nonplatform_reported);
 	memset(&tdx.topo, 0, sizeof(tdx.topo));
@@ -232,6 +236,8 @@ int tdx_provider_register(const struct tdx_provider *p)
 		tdx.provider = NULL;
 		tdx_reset_published();
 		tdx_set_state(TDX_STATE_UNSUPPORTED);
+	} else {
+		tdx_lifecycle_provider(true);
 	}
 out:
 	mutex_unlock(&tdx.lock);
@@ -253,6 +259,7 @@ int tdx_provider_unregister(const struct tdx_provider *p)
 		ret = -EBUSY;
 	} else {
 		pr_info("provider %s unregistered\n", p->name);
+		tdx_lifecycle_provider(false);
 		tdx.provider = NULL;
 		tdx_reset_published();
 		if (tdx.hw_reason[0])
@@ -293,7 +300,7 @@ static int __init tdx_sys_init(void)
 	ret = tdx_cpu_hp_setup();
 	if (ret)
 		goto err_mem;
-	ret = tdx_pm_init();
+	ret = tdx_lifecycle_init();
 	if (ret)
 		goto err_cpu;
 	/* Never fails the load: a missing prerequisite is a state. */
@@ -317,7 +324,7 @@ static void __exit tdx_sys_exit(void)
 {
 	tdx_hw_exit();
 	tdx_init_flush();
-	tdx_pm_exit();
+	tdx_lifecycle_exit();
 	tdx_cpu_hp_remove();
 	tdx_mem_notifier_unregister();
 	tdx_debugfs_exit();

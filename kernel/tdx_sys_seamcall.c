@@ -49,6 +49,9 @@ u64 tdx_seamcall(u64 fn, struct tdx_module_args *args)
 
 	if (!p)
 		return TDX_SEAMCALL_VMFAILINVALID;
+	/* Caches are flushed after the last SEAMCALL: none may follow */
+	if (READ_ONCE(tdx.stopping))
+		return TDX_SC_STOPPING;
 	local_irq_save(flags);
 	vmx = p->vmx_enter();
 	if (vmx < 0) {
@@ -180,6 +183,11 @@ static bool tdx_host_status_format(u64 fn, u64 status, char *buf,
 		return true;
 	case TDX_SC_NOMEM:
 		scnprintf(buf, len, "%s: out of memory for its buffers", leaf);
+		return true;
+	case TDX_SC_STOPPING:
+		scnprintf(buf, len,
+			  "%s: not made: the host is rebooting or kexec'ing",
+			  leaf);
 		return true;
 	case TDX_SC_VMX_NONE:
 		scnprintf(buf, len,

@@ -117,7 +117,8 @@ enum tdx_val {
 	TDX_V_STATE, TDX_V_PROVIDER, TDX_V_PAMT_KB, TDX_V_PROGRESS,
 	TDX_V_CPUS, TDX_V_GLOBAL_KEYID, TDX_V_KEYIDS, TDX_V_VERSION,
 	TDX_V_BUILD_DATE, TDX_V_BUILD_NUM, TDX_V_ATTRIBUTES, TDX_V_VENDOR_ID,
-	TDX_V_MAX_TDMRS, TDX_V_MAX_RSVD, TDX_V_PAMT_ENTRY,
+	TDX_V_MAX_TDMRS, TDX_V_MAX_RSVD, TDX_V_PAMT_ENTRY, TDX_V_FEATURES0,
+	TDX_V_PW_ERRATUM, TDX_V_KEXEC, TDX_V_KDUMP, TDX_V_SUSPEND,
 };
 
 struct tdx_val_attr {
@@ -151,6 +152,14 @@ static ssize_t tdx_val_emit(char *buf, enum tdx_val v)
 			return 0;
 		return sysfs_emit(buf, "%u-%u\n", tdx.keyid_min,
 				  tdx.keyid_max);
+	case TDX_V_PW_ERRATUM:
+		return sysfs_emit(buf, "%d\n", tdx.pw_erratum);
+	case TDX_V_KEXEC:
+		return sysfs_emit(buf, "%s\n", tdx_kexec_safety());
+	case TDX_V_KDUMP:
+		return sysfs_emit(buf, "%s\n", tdx_kdump_safety());
+	case TDX_V_SUSPEND:
+		return sysfs_emit(buf, "%s\n", tdx_suspend_policy());
 	default:
 		break;
 	}
@@ -175,6 +184,8 @@ static ssize_t tdx_val_emit(char *buf, enum tdx_val v)
 	case TDX_V_PAMT_ENTRY:
 		return sysfs_emit(buf, "%u\n",
 				  tdx.limits.pamt_entry_size[TDX_PAMT_4K]);
+	case TDX_V_FEATURES0:
+		return sysfs_emit(buf, "0x%llx\n", tdx.meta.features0);
 	default:
 		return 0;
 	}
@@ -213,6 +224,11 @@ TDX_VAL_ATTR(vendor_id, TDX_V_VENDOR_ID);
 TDX_VAL_ATTR(max_tdmrs, TDX_V_MAX_TDMRS);
 TDX_VAL_ATTR(max_reserved_per_tdmr, TDX_V_MAX_RSVD);
 TDX_VAL_ATTR(pamt_entry_size, TDX_V_PAMT_ENTRY);
+TDX_VAL_ATTR(features0, TDX_V_FEATURES0);
+TDX_VAL_ATTR(partial_write_erratum, TDX_V_PW_ERRATUM);
+TDX_VAL_ATTR(kexec, TDX_V_KEXEC);
+TDX_VAL_ATTR(kdump, TDX_V_KDUMP);
+TDX_VAL_ATTR(suspend, TDX_V_SUSPEND);
 
 static struct tdx_val_attr tdx_attr_state = {
 	.ka = __ATTR(state, 0644, tdx_val_show, state_store),
@@ -248,6 +264,11 @@ static struct attribute *tdx_attrs[] = {
 	&tdx_attr_max_reserved_per_tdmr.ka.attr,
 	&tdx_attr_pamt_entry_size.ka.attr,
 	&tdx_attr_cpus.ka.attr,
+	&tdx_attr_features0.ka.attr,
+	&tdx_attr_partial_write_erratum.ka.attr,
+	&tdx_attr_kexec.ka.attr,
+	&tdx_attr_kdump.ka.attr,
+	&tdx_attr_suspend.ka.attr,
 	NULL,
 };
 
@@ -286,6 +307,7 @@ int tdx_sysfs_init(void)
 		ret = PTR_ERR(tdx_class);
 		goto err_group;
 	}
+	tdx_class->pm = &tdx_class_pm_ops;
 	tdx_dev = device_create(tdx_class, NULL, MKDEV(0, 0), NULL, "tdx");
 	if (IS_ERR(tdx_dev)) {
 		ret = PTR_ERR(tdx_dev);
