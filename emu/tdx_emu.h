@@ -16,7 +16,7 @@ struct tdx_emu_platform {
 	struct mutex lock;	/* configuration and attach state */
 	bool attached;		/* registered as the SEAMCALL provider */
 	bool cmrs_set;		/* else System RAM at attach time */
-	bool cpus_set;		/* else present CPUs at attach, package 0 */
+	bool cpus_set;		/* else present CPUs at attach */
 	struct tdx_emu emu;
 };
 
@@ -27,7 +27,7 @@ extern const struct tdx_emu_ops tdx_emu_kernel_ops;
 int tdx_emu_attach(void);
 int tdx_emu_detach(void);
 void tdx_emu_default_cmrs(struct tdx_cmr_info *cmrs, unsigned int *nr);
-void tdx_emu_default_cpus(u8 *map);
+void tdx_emu_default_lps(struct tdx_emu_lp *lps, unsigned int *nr);
 
 /* tdx_emu_mem.c */
 void tdx_emu_locks_init(void);

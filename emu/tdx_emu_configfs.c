@@ -219,20 +219,23 @@ static ssize_t emu_cmrs_store(struct config_item *item, const char *page,
 
 static ssize_t emu_cpus_show(struct config_item *item, char *page)
 {
-	u8 *map;
+	struct tdx_emu_lp *lps;
+	unsigned int nr;
 	ssize_t n;
 
-	map = kmalloc(TDX_EMU_MAX_CPUS, GFP_KERNEL);
-	if (!map)
+	lps = kmalloc_array(TDX_EMU_MAX_LPS, sizeof(*lps), GFP_KERNEL);
+	if (!lps)
 		return -ENOMEM;
 	mutex_lock(&plat->lock);
-	if (plat->cpus_set || plat->attached)
-		memcpy(map, cfg->cpu_pkg, TDX_EMU_MAX_CPUS);
-	else
-		tdx_emu_default_cpus(map);
+	if (plat->cpus_set || plat->attached) {
+		nr = cfg->nr_lps;
+		memcpy(lps, cfg->lps, nr * sizeof(*lps));
+	} else {
+		tdx_emu_default_lps(lps, &nr);
+	}
 	mutex_unlock(&plat->lock);
-	n = tdx_emu_format_cpus(map, page, PAGE_SIZE);
-	kfree(map);
+	n = tdx_emu_format_lps(lps, nr, page, PAGE_SIZE);
+	kfree(lps);
 	return min_t(ssize_t, n, PAGE_SIZE - 1);
 }
 
@@ -246,7 +249,7 @@ static ssize_t emu_cpus_store(struct config_item *item, const char *page,
 	if (is_default(page)) {
 		plat->cpus_set = false;
 	} else {
-		err = tdx_emu_parse_cpus(page, count, cfg->cpu_pkg);
+		err = tdx_emu_parse_lps(page, count, cfg->lps, &cfg->nr_lps);
 		if (!err)
 			plat->cpus_set = true;
 	}

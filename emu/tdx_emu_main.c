@@ -10,6 +10,8 @@
 #include <linux/module.h>
 #include <linux/ioport.h>
 #include <linux/cpumask.h>
+#include <linux/topology.h>
+#include <asm/smp.h>
 #include "tdx_provider.h"
 #include "tdx_emu.h"
 
@@ -43,7 +45,10 @@ static int emu_rdmsr(u32 msr, u64 *val)
 
 static int emu_cpu_package(unsigned int cpu)
 {
-	return tdx_emu_cpu_package(&tdx_emu_plat.emu.cfg, cpu);
+	const struct tdx_emu_config *c = &tdx_emu_plat.emu.cfg;
+	int lp = tdx_emu_lp_find(c, cpu_physical_id(cpu));
+
+	return lp < 0 ? -ENODEV : c->lps[lp].pkg;
 }
 
 static const struct cpumask *emu_platform_cpus(void)
@@ -104,14 +109,18 @@ void tdx_emu_default_cmrs(struct tdx_cmr_info *cmrs, unsigned int *nr)
 	*nr = w.nr;
 }
 
-void tdx_emu_default_cpus(u8 *map)
+void tdx_emu_default_lps(struct tdx_emu_lp *lps, unsigned int *nr)
 {
-	unsigned int cpu;
+	unsigned int cpu, n = 0;
 
-	memset(map, TDX_EMU_NO_PKG, TDX_EMU_MAX_CPUS);
-	for_each_present_cpu(cpu)
-		if (cpu < TDX_EMU_MAX_CPUS)
-			map[cpu] = 0;
+	for_each_present_cpu(cpu) {
+		if (n == TDX_EMU_MAX_LPS)
+			break;
+		lps[n].apic_id = cpu_physical_id(cpu);
+		lps[n].pkg = topology_physical_package_id(cpu);
+		n++;
+	}
+	*nr = n;
 }
 
 /* Called with tdx_emu_plat.lock held. */
@@ -127,19 +136,20 @@ int tdx_emu_attach(void)
 	if (!p->cmrs_set)
 		tdx_emu_default_cmrs(c->cmrs, &c->nr_cmrs);
 	if (!p->cpus_set)
-		tdx_emu_default_cpus(c->cpu_pkg);
+		tdx_emu_default_lps(c->lps, &c->nr_lps);
 	c->keyid_bits = tdx_emu_keyid_bits(c->num_mktme_keyids,
 					   c->num_tdx_keyids);
-	cpumask_clear(&emu_platform_mask);
-	for (cpu = 0; cpu < TDX_EMU_MAX_CPUS; cpu++) {
-		if (c->cpu_pkg[cpu] == TDX_EMU_NO_PKG)
-			continue;
-		if (cpu < nr_cpu_ids)
-			cpumask_set_cpu(cpu, &emu_platform_mask);
-		else
-			pr_warn("platform CPU %u does not exist here: TDH.SYS.CONFIG will fail\n",
-				cpu);
+	if (tdx_emu_config_check(c)) {
+		pr_warn("attach refused: inconsistent platform configuration\n");
+		return -EINVAL;
 	}
+	cpumask_clear(&emu_platform_mask);
+	for_each_possible_cpu(cpu)
+		if (tdx_emu_lp_find(c, cpu_physical_id(cpu)) >= 0)
+			cpumask_set_cpu(cpu, &emu_platform_mask);
+	if (cpumask_weight(&emu_platform_mask) < c->nr_lps)
+		pr_warn("%u platform CPUs are not CPUs of this kernel: TDH.SYS.CONFIG will fail\n",
+			c->nr_lps - cpumask_weight(&emu_platform_mask));
 	/* A new platform boots: the module starts in SYSINIT_PENDING. */
 	tdx_emu_reset(&p->emu);
 	p->attached = true;
@@ -150,7 +160,7 @@ int tdx_emu_attach(void)
 		return ret;
 	}
 	pr_info("attached: %u CPUs in %u packages, %u CMRs, TDX module %u.%u.%u\n",
-		tdx_emu_platform_cpus(c), tdx_emu_platform_pkgs(c), c->nr_cmrs,
+		c->nr_lps, tdx_emu_platform_pkgs(c), c->nr_cmrs,
 		c->major, c->minor, c->update);
 	return 0;
 }
