@@ -20,9 +20,10 @@
  * - Leaves the emulator does not implement pass RAX checks and gating
  *   like the real ones, then return OPERAND_INVALID | RAX: TDH.SYS.RDALL
  *   (no host here uses it) and every TD leaf (no TDs are modelled).
- * - Fault injection (tdx_emu_fault_add) and transient failures
- *   (tdx_emu_set_transients) replace or add statuses at the points where
- *   the real module can return them; they are test knobs.
+ * - Test knobs: fault injection (tdx_emu_fault_add) replaces a leaf's
+ *   status right after gating, its entry outputs set; transient failures
+ *   (tdx_emu_set_transients) happen at the points where the real module
+ *   meets them (entropy, PCONFIG, lock contention).
  * - max_tdmrs, max_reserved_per_tdmr and the PAMT entry size are
  *   configurable (the 1.5 module has 64, 16 and 16); CONFIG enforces the
  *   configured values so a host honouring the advertised limits is tested.
