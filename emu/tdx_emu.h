@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tdx_emu.ko internals: the one emulated platform, its configuration lock
- * and the pieces the configfs front end, the provider glue and the CPU
- * model share.
+ * and the pieces the configfs front end, the provider glue, the firmware
+ * and CPU models share.
  */
 #ifndef TDX_EMU_H
 #define TDX_EMU_H
@@ -26,16 +26,16 @@ struct tdx_emu_platform {
 	struct mutex lock;	/* configuration and attach state */
 	bool attached;		/* registered as the SEAMCALL provider */
 	bool cmrs_set;		/* else the BIOS's, from the boot memory map */
-	bool cpus_set;		/* else present CPUs at attach, package 0 */
-	/* The CPU: MSR 0x3a as the BIOS left it, CPUID family/model */
+	bool cpus_set;		/* else the firmware's (ACPI MADT, CPUID) */
+	bool resumed;		/* module state taken over at load */
+	/* The CPU: MSR 0x3a as the BIOS left it; MOVDIR64B present */
 	u64 feature_control;
-	u32 cpu_family;
-	u32 cpu_model;
+	bool movdir64b;
 	unsigned long churn_us;	/* hypervisor VMX churn period, 0 = off */
 	struct tdx_emu emu;
 };
 
-/* What the CPUs saw; counters only grow (reset with the platform). */
+/* What the CPUs saw; counters only grow (cleared by a platform reset). */
 struct tdx_emu_cpu_stats {
 	atomic64_t seamcalls;
 	atomic64_t seamcalls_ud;	/* SEAMCALL outside VMX operation */
@@ -46,6 +46,7 @@ struct tdx_emu_cpu_stats {
 	atomic64_t hv_enables_refused;	/* KVM found CR4.VMXE already set */
 	atomic64_t flushes;
 	atomic64_t key_config_unflushed; /* KEY.CONFIG before every CPU flushed */
+	atomic64_t pamt_reset_bytes;	/* MOVDIR64B over PAMT memory */
 };
 
 extern struct tdx_emu_platform tdx_emu_plat;
@@ -55,10 +56,17 @@ extern struct tdx_emu_cpu_stats tdx_emu_cpu_stats;
 /* tdx_emu_main.c */
 int tdx_emu_attach(void);
 int tdx_emu_detach(void);
-void tdx_emu_default_cpus(u8 *map);
+int tdx_emu_platform_reset(void);
+bool tdx_emu_fresh(void);
+int tdx_emu_handoff_format(char *buf, size_t len);
 
-/* tdx_emu_firmware.c */
+/* tdx_emu_firmware.c: the platform as its firmware and CPUs describe it */
 int tdx_emu_firmware_cmrs(struct tdx_cmr_info *cmrs, unsigned int *nr_cmrs);
+int tdx_emu_firmware_lps(struct tdx_emu_lp *lps, unsigned int *nr);
+u32 tdx_emu_cpuid_apic_id(void);
+u32 tdx_emu_cpuid_pkg(void);
+void tdx_emu_fms_decode(u32 fms, u32 *family, u32 *model);
+u32 tdx_emu_fms_encode(u32 family, u32 model);
 
 /* tdx_emu_mem.c */
 void tdx_emu_locks_init(void);
@@ -77,6 +85,7 @@ void tdx_emu_cpu_after_call(u64 leaf, u64 status, int state_before,
 void tdx_emu_cpu_configured(void);
 unsigned int tdx_emu_cpus_kid0_dirty(void);
 unsigned int tdx_emu_cpus_dirty(void);
+void tdx_emu_cpu_reset(void);
 void tdx_emu_cpu_exit(void);
 
 /* tdx_emu_configfs.c */

@@ -33,6 +33,13 @@ static int store_begin(const char *name, bool live)
 			name);
 		return -EBUSY;
 	}
+	/* The module sampled the platform at TDH.SYS.INIT: it is fixed now */
+	if (!live && !tdx_emu_fresh()) {
+		mutex_unlock(&plat->lock);
+		pr_warn("%s: refused: the module is past power-on; write 1 to reset first\n",
+			name);
+		return -EBUSY;
+	}
 	return 0;
 }
 
@@ -127,12 +134,12 @@ EMU_NUM_ATTR(feature_control, &tdx_emu_plat.feature_control, 0, U64_MAX, "0x%llx
 /* "FAMILY MODEL" of CPUID leaf 1, e.g. "6 0xcf": errata follow from it. */
 static ssize_t emu_cpu_model_show(struct config_item *item, char *page)
 {
-	ssize_t n;
+	u32 family, model;
 
 	mutex_lock(&plat->lock);
-	n = sysfs_emit(page, "%u 0x%x\n", plat->cpu_family, plat->cpu_model);
+	tdx_emu_fms_decode(cfg->cpu_fms, &family, &model);
 	mutex_unlock(&plat->lock);
-	return n;
+	return sysfs_emit(page, "%u 0x%x\n", family, model);
 }
 
 static ssize_t emu_cpu_model_store(struct config_item *item, const char *page,
@@ -144,11 +151,78 @@ static ssize_t emu_cpu_model_store(struct config_item *item, const char *page,
 	if (err)
 		return err;
 	err = tdx_emu_parse_cpu_model(page, count, &family, &model);
-	if (!err) {
-		plat->cpu_family = family;
-		plat->cpu_model = model;
-	}
+	if (!err)
+		cfg->cpu_fms = tdx_emu_fms_encode(family, model) |
+			       (cfg->cpu_fms & 0xf);	/* keep the stepping */
 	return store_end("cpu_model", err, count);
+}
+
+/* Whether the CPU has MOVDIR64B, with which a host resets PAMT. */
+static ssize_t emu_movdir64b_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%d\n", READ_ONCE(plat->movdir64b));
+}
+
+static ssize_t emu_movdir64b_store(struct config_item *item, const char *page,
+				   size_t count)
+{
+	int err = store_begin("movdir64b", false);
+	u64 v;
+
+	if (err)
+		return err;
+	err = tdx_emu_parse_u64(page, count, 0, 1, &v);
+	if (!err)
+		WRITE_ONCE(plat->movdir64b, v);
+	return store_end("movdir64b", err, count);
+}
+
+/* Write 1: a firmware reset of the platform (detached only). */
+static ssize_t emu_reset_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%d\n", !tdx_emu_fresh());
+}
+
+static ssize_t emu_reset_store(struct config_item *item, const char *page,
+			       size_t count)
+{
+	int err = store_begin("reset", true);
+	u64 v;
+
+	if (err)
+		return err;
+	err = tdx_emu_parse_u64(page, count, 1, 1, &v);
+	if (!err)
+		err = tdx_emu_platform_reset();
+	if (err == -EBUSY)
+		pr_warn("reset: refused while attached; write 0 to attached first\n");
+	return store_end("reset", err, count);
+}
+
+/* Transient failures at rates per mille; a live knob. */
+static ssize_t emu_transients_show(struct config_item *item, char *page)
+{
+	struct tdx_emu_transients t;
+	int n;
+
+	tdx_emu_get_transients(&plat->emu, &t);
+	n = tdx_emu_format_transients(&t, page, PAGE_SIZE);
+	return min_t(ssize_t, n, PAGE_SIZE - 1);
+}
+
+static ssize_t emu_transients_store(struct config_item *item,
+				    const char *page, size_t count)
+{
+	int err = store_begin("transients", true);
+	struct tdx_emu_transients t;
+
+	if (err)
+		return err;
+	tdx_emu_get_transients(&plat->emu, &t);
+	err = tdx_emu_parse_transients(page, count, &t);
+	if (!err)
+		err = tdx_emu_set_transients(&plat->emu, &t);
+	return store_end("transients", err, count);
 }
 
 /*
@@ -301,20 +375,23 @@ static ssize_t emu_cmrs_store(struct config_item *item, const char *page,
 
 static ssize_t emu_cpus_show(struct config_item *item, char *page)
 {
-	u8 *map;
+	struct tdx_emu_lp *lps;
+	unsigned int nr;
 	ssize_t n;
 
-	map = kmalloc(TDX_EMU_MAX_CPUS, GFP_KERNEL);
-	if (!map)
+	lps = kmalloc_array(TDX_EMU_MAX_LPS, sizeof(*lps), GFP_KERNEL);
+	if (!lps)
 		return -ENOMEM;
 	mutex_lock(&plat->lock);
-	if (plat->cpus_set || plat->attached)
-		memcpy(map, cfg->cpu_pkg, TDX_EMU_MAX_CPUS);
-	else
-		tdx_emu_default_cpus(map);
+	if (plat->cpus_set || plat->attached) {
+		nr = cfg->nr_lps;
+		memcpy(lps, cfg->lps, nr * sizeof(*lps));
+	} else if (tdx_emu_firmware_lps(lps, &nr)) {
+		nr = 0;		/* attach will fail and say why */
+	}
 	mutex_unlock(&plat->lock);
-	n = tdx_emu_format_cpus(map, page, PAGE_SIZE);
-	kfree(map);
+	n = tdx_emu_format_lps(lps, nr, page, PAGE_SIZE);
+	kfree(lps);
 	return min_t(ssize_t, n, PAGE_SIZE - 1);
 }
 
@@ -328,7 +405,7 @@ static ssize_t emu_cpus_store(struct config_item *item, const char *page,
 	if (is_default(page)) {
 		plat->cpus_set = false;
 	} else {
-		err = tdx_emu_parse_cpus(page, count, cfg->cpu_pkg);
+		err = tdx_emu_parse_lps(page, count, cfg->lps, &cfg->nr_lps);
 		if (!err)
 			plat->cpus_set = true;
 	}
@@ -388,29 +465,40 @@ static ssize_t emu_state_show(struct config_item *item, char *page)
 	struct tdx_emu *e = &plat->emu;
 	struct tdx_emu_cpu_stats *cs = &tdx_emu_cpu_stats;
 	u32 kmin = 0, kmax = 0;
+	unsigned int t;
+	ssize_t n;
 
 	tdx_emu_private_keyids(&e->cfg, &kmin, &kmax);
-	return sysfs_emit(page,
-			  "attached: %d\nsys_state: %s\nlps_initialized: %u/%u\npackages_configured: %u/%u\ntdmrs_initialized: %u/%u\nprivate_keyids: %u-%u\nglobal_keyid: %u\n"
-			  "vmx_host_cpus: %u\nvmx_hypervisor_cpus: %u\nseamcalls: %lld\nseamcalls_ud: %lld\nvmx_irqs_on: %lld\nhost_vmx_enters: %lld\nbad_vmx_leaves: %lld\nhypervisor_toggles: %lld\nhypervisor_enables_refused: %lld\n"
-			  "cache_flushes: %lld\nkey_config_unflushed: %lld\ncpus_kid0_dirty: %u\ncpus_dirty: %u\n",
-			  READ_ONCE(plat->attached),
-			  tdx_emu_state_name(READ_ONCE(e->sys_state)),
-			  tdx_emu_lps_initialized(e), e->num_lps,
-			  tdx_emu_pkgs_configured(e), e->num_pkgs,
-			  tdx_emu_tdmrs_initialized(e), e->nr_tdmrs,
-			  kmin, kmax, e->global_keyid,
-			  tdx_emu_vmx_count(0), tdx_emu_vmx_count(1),
-			  atomic64_read(&cs->seamcalls),
-			  atomic64_read(&cs->seamcalls_ud),
-			  atomic64_read(&cs->irqs_on),
-			  atomic64_read(&cs->host_vmx_enters),
-			  atomic64_read(&cs->bad_vmx_leaves),
-			  atomic64_read(&cs->hv_toggles),
-			  atomic64_read(&cs->hv_enables_refused),
-			  atomic64_read(&cs->flushes),
-			  atomic64_read(&cs->key_config_unflushed),
-			  tdx_emu_cpus_kid0_dirty(), tdx_emu_cpus_dirty());
+	n = sysfs_emit(page,
+		       "attached: %d\nresumed: %d\nsys_state: %s\nlps_initialized: %u/%u\npackages_configured: %u/%u\ntdmrs_initialized: %u/%u\nprivate_keyids: %u-%u\nglobal_keyid: %u\nkeyids_reserved: %u\n",
+		       READ_ONCE(plat->attached), READ_ONCE(plat->resumed),
+		       tdx_emu_state_name(READ_ONCE(e->sys_state)),
+		       tdx_emu_lps_initialized(e), e->num_lps,
+		       tdx_emu_pkgs_configured(e), e->num_pkgs,
+		       tdx_emu_tdmrs_initialized(e), e->nr_tdmrs,
+		       kmin, kmax, e->global_keyid, tdx_emu_keyids_reserved(e));
+	n += sysfs_emit_at(page, n,
+			   "vmx_host_cpus: %u\nvmx_hypervisor_cpus: %u\nseamcalls: %lld\nseamcalls_ud: %lld\nvmx_irqs_on: %lld\nhost_vmx_enters: %lld\nbad_vmx_leaves: %lld\nhypervisor_toggles: %lld\nhypervisor_enables_refused: %lld\n",
+			   tdx_emu_vmx_count(0), tdx_emu_vmx_count(1),
+			   atomic64_read(&cs->seamcalls),
+			   atomic64_read(&cs->seamcalls_ud),
+			   atomic64_read(&cs->irqs_on),
+			   atomic64_read(&cs->host_vmx_enters),
+			   atomic64_read(&cs->bad_vmx_leaves),
+			   atomic64_read(&cs->hv_toggles),
+			   atomic64_read(&cs->hv_enables_refused));
+	n += sysfs_emit_at(page, n,
+			   "cache_flushes: %lld\nkey_config_unflushed: %lld\ncpus_kid0_dirty: %u\ncpus_dirty: %u\npamt_reset_bytes: %lld\n",
+			   atomic64_read(&cs->flushes),
+			   atomic64_read(&cs->key_config_unflushed),
+			   tdx_emu_cpus_kid0_dirty(), tdx_emu_cpus_dirty(),
+			   atomic64_read(&cs->pamt_reset_bytes));
+	for (t = 0; t < TDX_EMU_NR_TRANSIENTS; t++)
+		n += sysfs_emit_at(page, n, "transient_%s: %llu\n",
+				   tdx_emu_transient_name(t),
+				   READ_ONCE(e->transients_fired[t]));
+	n += tdx_emu_handoff_format(page + n, PAGE_SIZE - n);
+	return n;
 }
 
 static const struct {
@@ -489,6 +577,9 @@ EMU_ATTR(features0, 0644);
 EMU_ATTR(tdmr_init_delay_ns, 0644);
 EMU_ATTR(feature_control, 0644);
 EMU_ATTR(cpu_model, 0644);
+EMU_ATTR(movdir64b, 0644);
+EMU_ATTR(reset, 0644);
+EMU_ATTR(transients, 0644);
 EMU_ATTR(hypervisor, 0644);
 EMU_ATTR(hypervisor_churn_us, 0644);
 EMU_ATTR(fault, 0644);
@@ -512,6 +603,9 @@ static struct configfs_attribute *emu_attrs[] = {
 	&emu_attr_tdmr_init_delay_ns,
 	&emu_attr_feature_control,
 	&emu_attr_cpu_model,
+	&emu_attr_movdir64b,
+	&emu_attr_reset,
+	&emu_attr_transients,
 	&emu_attr_hypervisor,
 	&emu_attr_hypervisor_churn_us,
 	&emu_attr_fault,

@@ -252,6 +252,21 @@ unsigned int tdx_emu_cpus_dirty(void)
 	return n;
 }
 
+/* A platform reset: CPUs out of VMX, caches clean, counters zero. */
+void tdx_emu_cpu_reset(void)
+{
+	unsigned int cpu;
+
+	tdx_emu_hv_churn(0);
+	WRITE_ONCE(tdx_emu_plat.churn_us, 0);
+	cpus_read_lock();
+	tdx_emu_hv_set(false, true);
+	cpus_read_unlock();
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&emu_cpu, cpu), 0, sizeof(struct emu_cpu));
+	memset(&tdx_emu_cpu_stats, 0, sizeof(tdx_emu_cpu_stats));
+}
+
 void tdx_emu_cpu_exit(void)
 {
 	tdx_emu_hv_churn(0);

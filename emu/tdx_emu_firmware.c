@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The emulated platform's firmware facts, read the way the platform has
- * them, never from what Linux made of them: the memory map the firmware
- * handed the kernel at boot (boot_params, which the kernel keeps intact and
- * exports read-only; memory hot-added later is never in it), from which
- * the emulated BIOS derives its CMRs.
+ * The emulated platform's firmware and CPU facts, read the way the
+ * platform has them, never from what Linux made of them:
+ * - the memory map the firmware handed the kernel at boot (boot_params,
+ *   which the kernel keeps intact and exports read-only; memory hot-added
+ *   later is never in it), from which the emulated BIOS derives its CMRs;
+ * - the logical CPUs the BIOS enabled (ACPI MADT), whatever Linux was told
+ *   with nr_cpus= or maxcpus=, and their packages from the x2APIC ids and
+ *   the topology CPUID reports, as MCHECK counts them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/acpi.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
+#include <asm/processor.h>
 
 #include "tdx_emu.h"
 #include "tdx_emu_bios.h"
@@ -113,4 +118,144 @@ out:
 	kfree(map);
 	kfree(bp);
 	return ret;
+}
+
+/* ---- CPUs ---- */
+
+#define CPUID_TOPO_LEAF		0xb
+#define CPUID_TOPO_CORE		2	/* level type of the core level */
+
+static bool emu_has_topo_leaf(void)
+{
+	u32 eax, ebx, ecx, edx;
+
+	if (cpuid_eax(0) < CPUID_TOPO_LEAF)
+		return false;
+	cpuid_count(CPUID_TOPO_LEAF, 0, &eax, &ebx, &ecx, &edx);
+	return ebx != 0;
+}
+
+/* The calling CPU's x2APIC id, from CPUID (leaf 0xb, else leaf 1). */
+u32 tdx_emu_cpuid_apic_id(void)
+{
+	u32 eax, ebx, ecx, edx;
+
+	if (emu_has_topo_leaf()) {
+		cpuid_count(CPUID_TOPO_LEAF, 0, &eax, &ebx, &ecx, &edx);
+		return edx;
+	}
+	return cpuid_ebx(1) >> 24;
+}
+
+/* Bits of an APIC id below the package id: the core level's shift. */
+static unsigned int emu_pkg_shift(void)
+{
+	u32 eax, ebx, ecx, edx, sub, shift = 0, n;
+
+	if (emu_has_topo_leaf()) {
+		for (sub = 0; sub < 8; sub++) {
+			cpuid_count(CPUID_TOPO_LEAF, sub, &eax, &ebx, &ecx,
+				    &edx);
+			if (!ebx)	/* no such level */
+				break;
+			shift = eax & 0x1f;
+			if (((ecx >> 8) & 0xff) == CPUID_TOPO_CORE)
+				return shift;
+		}
+		return shift;
+	}
+	/* Leaf 1: logical processors per package, if HTT */
+	if (!(cpuid_edx(1) & BIT(28)))
+		return 0;
+	n = (cpuid_ebx(1) >> 16) & 0xff;
+	while (n > (1U << shift))
+		shift++;
+	return shift;
+}
+
+/* The calling CPU's package, as CPUID reports it. */
+u32 tdx_emu_cpuid_pkg(void)
+{
+	return tdx_emu_cpuid_apic_id() >> emu_pkg_shift();
+}
+
+static void emu_lp_add(struct tdx_emu_lp *lps, unsigned int *nr, u32 apic,
+		       unsigned int shift)
+{
+	unsigned int i;
+
+	for (i = 0; i < *nr; i++)
+		if (lps[i].apic_id == apic)
+			return;
+	if (*nr == TDX_EMU_MAX_LPS)
+		return;
+	lps[*nr].apic_id = apic;
+	lps[*nr].pkg = apic >> shift;
+	(*nr)++;
+}
+
+/*
+ * Every logical CPU the BIOS enabled: the MADT's enabled Local APIC and
+ * x2APIC entries. Disabled entries are hot-plug slots, not platform CPUs.
+ */
+int tdx_emu_firmware_lps(struct tdx_emu_lp *lps, unsigned int *nr)
+{
+	unsigned int shift = emu_pkg_shift();
+	struct acpi_table_header *h;
+	u8 *p, *end;
+
+	*nr = 0;
+	if (acpi_disabled ||
+	    ACPI_FAILURE(acpi_get_table(ACPI_SIG_MADT, 0, &h))) {
+		pr_warn("no ACPI MADT: set cpus explicitly\n");
+		return -ENODEV;
+	}
+	p = (u8 *)h + sizeof(struct acpi_table_madt);
+	end = (u8 *)h + h->length;
+	while (p + sizeof(struct acpi_subtable_header) <= end) {
+		struct acpi_subtable_header *sub = (void *)p;
+
+		if (sub->length < sizeof(*sub) || p + sub->length > end)
+			break;
+		if (sub->type == ACPI_MADT_TYPE_LOCAL_APIC &&
+		    sub->length >= sizeof(struct acpi_madt_local_apic)) {
+			struct acpi_madt_local_apic *la = (void *)sub;
+
+			if (la->lapic_flags & ACPI_MADT_ENABLED)
+				emu_lp_add(lps, nr, la->id, shift);
+		} else if (sub->type == ACPI_MADT_TYPE_LOCAL_X2APIC &&
+			   sub->length >= sizeof(struct acpi_madt_local_x2apic)) {
+			struct acpi_madt_local_x2apic *x = (void *)sub;
+
+			if (x->lapic_flags & ACPI_MADT_ENABLED)
+				emu_lp_add(lps, nr, x->local_apic_id, shift);
+		}
+		p += sub->length;
+	}
+	acpi_put_table(h);
+	return *nr ? 0 : -ENODEV;
+}
+
+/* CPUID.1.EAX: display family and model (extended fields folded in). */
+void tdx_emu_fms_decode(u32 fms, u32 *family, u32 *model)
+{
+	*family = (fms >> 8) & 0xf;
+	*model = (fms >> 4) & 0xf;
+	if (*family == 0xf)
+		*family += (fms >> 20) & 0xff;
+	if (*family == 0x6 || *family >= 0xf)
+		*model |= ((fms >> 16) & 0xf) << 4;
+}
+
+u32 tdx_emu_fms_encode(u32 family, u32 model)
+{
+	u32 fms = (model & 0xf) << 4;
+
+	if (family >= 0xf)
+		fms |= (0xf << 8) | ((family - 0xf) << 20);
+	else
+		fms |= family << 8;
+	if (family == 0x6 || family >= 0xf)
+		fms |= (model >> 4) << 16;
+	return fms;
 }

@@ -91,10 +91,15 @@ static int emu_write(void *ctx, u64 pa, const void *buf, size_t len)
 	return emu_access(pa, (void *)buf, len, true);
 }
 
-static unsigned int emu_cpu(void *ctx)
+/* The calling CPU as the module sees it: CPUID, not Linux's numbering. */
+static u32 emu_cpu_apic_id(void *ctx)
 {
-	/* SEAMCALLs run with preemption disabled */
-	return raw_smp_processor_id();
+	return tdx_emu_cpuid_apic_id();
+}
+
+static u32 emu_cpu_pkg(void *ctx)
+{
+	return tdx_emu_cpuid_pkg();
 }
 
 static bool emu_trylock(void *ctx, unsigned int lock, bool shared)
@@ -175,7 +180,8 @@ static void emu_delay_ns(void *ctx, u64 ns)
 const struct tdx_emu_ops tdx_emu_kernel_ops = {
 	.read = emu_read,
 	.write = emu_write,
-	.cpu = emu_cpu,
+	.cpu_apic_id = emu_cpu_apic_id,
+	.cpu_pkg = emu_cpu_pkg,
 	.trylock = emu_trylock,
 	.lock = emu_lock,
 	.unlock = emu_unlock,

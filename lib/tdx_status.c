@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SEAMCALL status decoding: one table of names, causes and remedies so the
- * kernel log and tdxctl say the same thing about the same failure.
+ * SEAMCALL status decoding: tables of names, detail layouts, causes,
+ * remedies and retry rules, so the kernel log and tdxctl say the same
+ * thing about the same failure. Adding a status or a host-side outcome is
+ * one line in one table.
  */
 #include "tdx_status.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+
+#define ANY_LEAF	0xffffffffU
+#define ANY_DETAIL	0xffffffffffffffffULL
 
 /* How the low 32 bits of a status are to be read. */
 enum tdx_detail_kind {
@@ -17,6 +22,11 @@ enum tdx_detail_kind {
 	DETAIL_TDMR_RSVD,	/* 7:0 TDMR, 15:8 reserved area */
 	DETAIL_TDMR_PAMT,	/* 7:0 TDMR, 15:8 PAMT level */
 	DETAIL_PAMT_OVERLAP,	/* 7:0 TDMR, 15:8 PAMT level, 23:16 other TDMR */
+	DETAIL_PKG,		/* 31:0 package id */
+	DETAIL_MSR,		/* 31:0 MSR address */
+	DETAIL_HKID_LIMIT,	/* 31:0 the KeyID limit */
+	DETAIL_SMRR,		/* 7:0 SMRR index */
+	DETAIL_SMRR_CMR,	/* 7:0 SMRR index, 15:8 CMR index */
 };
 
 struct tdx_status_desc {
@@ -27,132 +37,211 @@ struct tdx_status_desc {
 	const char *remedy;	/* NULL if nothing generic helps */
 };
 
+#define S(code, detail, cause, remedy) \
+	{ code, #code, detail, cause, remedy }
+
+/* Module statuses by code (bits 63:32). */
 static const struct tdx_status_desc tdx_statuses[] = {
-	{ TDX_SUCCESS, "TDX_SUCCESS", DETAIL_NONE, "success", NULL },
-	{ TDX_OPERAND_INVALID, "TDX_OPERAND_INVALID", DETAIL_OPERAND,
+	S(TDX_SUCCESS, DETAIL_NONE, "success", NULL),
+	S(TDX_OPERAND_INVALID, DETAIL_OPERAND,
 	  "the TDX module rejected an operand",
-	  "the driver and this TDX module disagree on the ABI; check the module version" },
-	{ TDX_OPERAND_ADDR_RANGE_ERROR, "TDX_OPERAND_ADDR_RANGE_ERROR",
-	  DETAIL_OPERAND,
+	  "the driver and this TDX module disagree on the ABI; check the module version"),
+	S(TDX_OPERAND_ADDR_RANGE_ERROR, DETAIL_OPERAND,
 	  "an operand address is outside the range the TDX module accepts",
-	  NULL },
-	{ TDX_OPERAND_BUSY, "TDX_OPERAND_BUSY", DETAIL_OPERAND,
-	  "a resource the call needs is held by a concurrent call", "retry" },
-	{ TDX_SYS_BUSY, "TDX_SYS_BUSY", DETAIL_NONE,
+	  NULL),
+	S(TDX_OPERAND_BUSY, DETAIL_OPERAND,
+	  "a resource the call needs is held by a concurrent call", "retry"),
+	S(TDX_SYS_BUSY, DETAIL_NONE,
 	  "another initialization call holds the TDX module's global lock",
-	  "retry" },
-	{ TDX_RND_NO_ENTROPY, "TDX_RND_NO_ENTROPY", DETAIL_NONE,
-	  "the CPU's random number generator ran out of entropy", "retry" },
-	{ TDX_SYS_INIT_NOT_PENDING, "TDX_SYS_INIT_NOT_PENDING", DETAIL_NONE,
+	  "retry"),
+	S(TDX_RND_NO_ENTROPY, DETAIL_NONE,
+	  "the CPU's random number generator ran out of entropy", "retry"),
+	S(TDX_SYS_INIT_NOT_PENDING, DETAIL_NONE,
 	  "TDH.SYS.INIT already ran during this boot",
-	  "the TDX module initializes once per boot; reboot to start over" },
-	{ TDX_SYS_LP_INIT_NOT_DONE, "TDX_SYS_LP_INIT_NOT_DONE", DETAIL_NONE,
+	  "the TDX module initializes once per boot; reboot to start over"),
+	S(TDX_SYS_LP_INIT_NOT_DONE, DETAIL_NONE,
 	  "this logical CPU has not run TDH.SYS.LP.INIT",
-	  "run TDH.SYS.LP.INIT on the CPU first" },
-	{ TDX_SYS_LP_INIT_DONE, "TDX_SYS_LP_INIT_DONE", DETAIL_NONE,
-	  "TDH.SYS.LP.INIT already ran on this logical CPU", NULL },
-	{ TDX_SYS_NOT_READY, "TDX_SYS_NOT_READY", DETAIL_NONE,
+	  "run TDH.SYS.LP.INIT on the CPU first"),
+	S(TDX_SYS_LP_INIT_DONE, DETAIL_NONE,
+	  "TDH.SYS.LP.INIT already ran on this logical CPU", NULL),
+	S(TDX_SYS_NOT_READY, DETAIL_NONE,
 	  "the TDX module is not ready: this call needs a fully initialized module",
-	  NULL },
-	{ TDX_SYS_SHUTDOWN, "TDX_SYS_SHUTDOWN", DETAIL_NONE,
+	  NULL),
+	S(TDX_SYS_SHUTDOWN, DETAIL_NONE,
 	  "the TDX module was shut down (TDH.SYS.SHUTDOWN)",
-	  "reboot to use TDX again" },
-	{ TDX_SYS_KEY_CONFIG_NOT_PENDING, "TDX_SYS_KEY_CONFIG_NOT_PENDING",
-	  DETAIL_NONE,
+	  "reboot to use TDX again"),
+	S(TDX_SYS_KEY_CONFIG_NOT_PENDING, DETAIL_NONE,
 	  "key configuration is only possible after TDH.SYS.CONFIG and before the module is ready",
-	  NULL },
-	{ TDX_SYS_LP_INIT_NOT_PENDING, "TDX_SYS_LP_INIT_NOT_PENDING",
-	  DETAIL_NONE,
+	  NULL),
+	S(TDX_SYS_STATE_INCORRECT, DETAIL_NONE,
+	  "the TDX module is not in the state this call needs", NULL),
+	S(TDX_SYS_INVALID_HANDOFF, DETAIL_NONE,
+	  "no valid handoff data from a previous TDX module", NULL),
+	S(TDX_SYS_INCOMPATIBLE_SIGSTRUCT, DETAIL_NONE,
+	  "the TDX module's build does not fit the loader's update parameters",
+	  "install a TDX module matching this platform"),
+	S(TDX_SYS_LP_INIT_NOT_PENDING, DETAIL_NONE,
 	  "TDH.SYS.LP.INIT is only possible after TDH.SYS.INIT and before TDH.SYS.CONFIG",
-	  NULL },
-	{ TDX_SYS_CONFIG_NOT_PENDING, "TDX_SYS_CONFIG_NOT_PENDING", DETAIL_NONE,
+	  NULL),
+	S(TDX_SYS_CONFIG_NOT_PENDING, DETAIL_NONE,
 	  "logical CPUs missing TDH.SYS.LP.INIT, or the TDX module is configured already",
 	  "all BIOS-enabled CPUs must be online (check maxcpus=, nr_cpus= and offline CPUs); "
-	  "configuration happens once per boot" },
-	{ TDX_INCOMPATIBLE_SEAM_CAPABILITIES,
-	  "TDX_INCOMPATIBLE_SEAM_CAPABILITIES", DETAIL_NONE,
+	  "configuration happens once per boot"),
+	S(TDX_INCOMPATIBLE_SEAM_CAPABILITIES, DETAIL_NONE,
 	  "the TDX module does not match the CPU's SEAM capabilities",
-	  "update the TDX module or the BIOS" },
-	{ TDX_KEY_GENERATION_FAILED, "TDX_KEY_GENERATION_FAILED", DETAIL_NONE,
+	  "update the TDX module or the BIOS"),
+	S(TDX_KEY_GENERATION_FAILED, DETAIL_NONE,
 	  "generating the package's ephemeral key failed (no entropy)",
-	  "retry" },
-	{ TDX_KEY_CONFIGURED, "TDX_KEY_CONFIGURED", DETAIL_NONE,
-	  "keys are already configured on this package", NULL },
-	{ TDX_INCORRECT_CPUID_VALUE, "TDX_INCORRECT_CPUID_VALUE", DETAIL_NONE,
+	  "retry"),
+	S(TDX_KEY_CONFIGURED, DETAIL_NONE,
+	  "keys are already configured on this package", NULL),
+	S(TDX_NUM_ACTIVATED_HKIDS_NOT_SUPPORTED, DETAIL_HKID_LIMIT,
+	  "the BIOS activated more KeyIDs than the TDX module supports",
+	  "lower the number of TME-MK/TDX KeyIDs in the BIOS"),
+	S(TDX_INCORRECT_CPUID_VALUE, DETAIL_NONE,
 	  "a CPUID value does not meet the TDX module's requirements or differs between CPUs",
-	  "check BIOS settings and update BIOS/microcode" },
-	{ TDX_INVALID_PKG_ID, "TDX_INVALID_PKG_ID", DETAIL_NONE,
+	  "check BIOS settings and update BIOS/microcode"),
+	S(TDX_LIMIT_CPUID_MAXVAL_SET, DETAIL_NONE,
+	  "the BIOS limits the CPUID maximum leaf (IA32_MISC_ENABLE bit 22)",
+	  "disable \"Limit CPUID Maximum\" in the BIOS"),
+	S(TDX_INCONSISTENT_CPUID_FIELD, DETAIL_NONE,
+	  "a CPUID field differs between logical CPUs",
+	  "check BIOS settings and microcode: all CPUs must be configured alike"),
+	S(TDX_INVALID_PKG_ID, DETAIL_PKG,
 	  "a CPU package id is outside the range the TDX module supports",
-	  NULL },
-	{ TDX_INCONSISTENT_MSR, "TDX_INCONSISTENT_MSR", DETAIL_NONE,
+	  NULL),
+	S(TDX_SMRR_NOT_LOCKED, DETAIL_SMRR,
+	  "an SMRR is not locked", "update the BIOS"),
+	S(TDX_INVALID_SMRR_CONFIGURATION, DETAIL_SMRR,
+	  "an SMRR's base or mask is invalid", "update the BIOS"),
+	S(TDX_SMRR_OVERLAPS_CMR, DETAIL_SMRR_CMR,
+	  "an SMRR overlaps convertible memory", "update the BIOS"),
+	S(TDX_SMRR_LOCK_NOT_SUPPORTED, DETAIL_NONE,
+	  "the CPU cannot lock SMRRs", NULL),
+	S(TDX_SMRR_NOT_SUPPORTED, DETAIL_NONE,
+	  "the CPU has no SMRR", NULL),
+	S(TDX_INCONSISTENT_MSR, DETAIL_MSR,
 	  "an MSR differs between logical CPUs",
-	  "check BIOS settings and microcode: all CPUs must be configured alike" },
-	{ TDX_INCORRECT_MSR_VALUE, "TDX_INCORRECT_MSR_VALUE", DETAIL_NONE,
+	  "check BIOS settings and microcode: all CPUs must be configured alike"),
+	S(TDX_INCORRECT_MSR_VALUE, DETAIL_MSR,
 	  "an MSR value does not meet the TDX module's requirements",
-	  "check the BIOS TDX and TME-MK settings" },
-	{ TDX_INVALID_TDMR, "TDX_INVALID_TDMR", DETAIL_TDMR,
+	  "check the BIOS TDX and TME-MK settings"),
+	S(TDX_INVALID_TDMR, DETAIL_TDMR,
 	  "a TDMR is not 1 GiB aligned, has a bad size or exceeds the physical address width",
-	  NULL },
-	{ TDX_NON_ORDERED_TDMR, "TDX_NON_ORDERED_TDMR", DETAIL_TDMR,
-	  "TDMRs are not in ascending order or overlap", NULL },
-	{ TDX_TDMR_OUTSIDE_CMRS, "TDX_TDMR_OUTSIDE_CMRS", DETAIL_TDMR,
+	  NULL),
+	S(TDX_NON_ORDERED_TDMR, DETAIL_TDMR,
+	  "TDMRs are not in ascending order or overlap", NULL),
+	S(TDX_TDMR_OUTSIDE_CMRS, DETAIL_TDMR,
 	  "a part of a TDMR that is not reserved lies outside convertible memory (CMRs)",
-	  "every CMR hole inside a TDMR must be a reserved area" },
-	{ TDX_TDMR_ALREADY_INITIALIZED, "TDX_TDMR_ALREADY_INITIALIZED",
-	  DETAIL_NONE, "the TDMR is fully initialized", NULL },
-	{ TDX_INVALID_PAMT, "TDX_INVALID_PAMT", DETAIL_TDMR_PAMT,
+	  "every CMR hole inside a TDMR must be a reserved area"),
+	S(TDX_TDMR_ALREADY_INITIALIZED, DETAIL_NONE,
+	  "the TDMR is fully initialized", NULL),
+	S(TDX_INVALID_PAMT, DETAIL_TDMR_PAMT,
 	  "a PAMT is misaligned, too small or exceeds the physical address width",
-	  NULL },
-	{ TDX_PAMT_OUTSIDE_CMRS, "TDX_PAMT_OUTSIDE_CMRS", DETAIL_TDMR_PAMT,
+	  NULL),
+	S(TDX_PAMT_OUTSIDE_CMRS, DETAIL_TDMR_PAMT,
 	  "a PAMT is not inside convertible memory (CMRs)",
-	  "PAMTs must be allocated from convertible memory" },
-	{ TDX_PAMT_OVERLAP, "TDX_PAMT_OVERLAP", DETAIL_PAMT_OVERLAP,
-	  "a PAMT overlaps another PAMT or TDX memory",
-	  "a PAMT inside a TDMR must be covered by reserved areas" },
-	{ TDX_INVALID_RESERVED_IN_TDMR, "TDX_INVALID_RESERVED_IN_TDMR",
-	  DETAIL_TDMR_RSVD,
-	  "a reserved area is misaligned or extends past its TDMR", NULL },
-	{ TDX_NON_ORDERED_RESERVED_IN_TDMR, "TDX_NON_ORDERED_RESERVED_IN_TDMR",
-	  DETAIL_TDMR_RSVD,
+	  "PAMTs must be allocated from convertible memory"),
+	S(TDX_PAMT_OVERLAP, DETAIL_PAMT_OVERLAP,
+	  "a PAMT overlaps another PAMT or the available memory of a TDMR",
+	  "a PAMT inside a TDMR must be covered by reserved areas"),
+	S(TDX_INVALID_RESERVED_IN_TDMR, DETAIL_TDMR_RSVD,
+	  "a reserved area is misaligned or extends past its TDMR", NULL),
+	S(TDX_NON_ORDERED_RESERVED_IN_TDMR, DETAIL_TDMR_RSVD,
 	  "reserved areas are not ascending, overlap, or follow an empty entry",
-	  NULL },
-	{ TDX_CMR_LIST_INVALID, "TDX_CMR_LIST_INVALID", DETAIL_NONE,
+	  NULL),
+	S(TDX_CMR_LIST_INVALID, DETAIL_NONE,
 	  "the convertible memory list (CMRs) reported by BIOS is invalid",
-	  "update the BIOS" },
-	{ TDX_METADATA_FIELD_ID_INCORRECT, "TDX_METADATA_FIELD_ID_INCORRECT",
-	  DETAIL_NONE,
+	  "update the BIOS"),
+	S(TDX_METADATA_FIELD_ID_INCORRECT, DETAIL_NONE,
 	  "the TDX module does not know this metadata field",
-	  "the field needs a newer TDX module" },
-	{ TDX_METADATA_FIELD_NOT_READABLE, "TDX_METADATA_FIELD_NOT_READABLE",
-	  DETAIL_NONE, "the metadata field is not readable by the host", NULL },
+	  "the field needs a newer TDX module"),
+	S(TDX_METADATA_FIELD_NOT_READABLE, DETAIL_NONE,
+	  "the metadata field is not readable by the host", NULL),
+	S(TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT, DETAIL_NONE,
+	  "the first field id is returned in RDX", NULL),
 };
 
-/* TDX_SYS_NOT_READY from TDH.SYS.RD: the 1.5 line serves RD at any time. */
-static const char tdx_rd_too_old[] =
-	"TDX module too old: a 1.0 module does not serve TDH.SYS.RD before initialization";
-
-/* Outcomes of the SEAMCALL instruction itself: whole values, not codes. */
-static const struct tdx_status_desc tdx_seamcall_faults[] = {
-	{ TDX_SEAMCALL_VMFAILINVALID, "TDX_SEAMCALL_VMFAILINVALID", DETAIL_NONE,
-	  "no TDX module loaded",
-	  "enable TDX in the BIOS and install a TDX module" },
-	{ TDX_SEAMCALL_GP, "TDX_SEAMCALL_GP", DETAIL_NONE,
-	  "SEAM not enabled by BIOS",
-	  "enable TDX (and TME-MK) in the BIOS setup" },
-	{ TDX_SEAMCALL_UD, "TDX_SEAMCALL_UD", DETAIL_NONE, "VMX off",
-	  "VMX must be on for SEAMCALL (enable VMX in BIOS, load kvm_intel)" },
+/*
+ * Outcomes of the SEAMCALL instruction itself and other host-side
+ * failures: whole values, not codes. One line per outcome.
+ */
+static const struct tdx_status_desc tdx_outcomes[] = {
+	S(TDX_SEAMCALL_VMFAILINVALID, DETAIL_NONE, "no TDX module loaded",
+	  "enable TDX in the BIOS and install a TDX module"),
+	S(TDX_SEAMCALL_GP, DETAIL_NONE, "SEAM not enabled by BIOS",
+	  "enable TDX (and TME-MK) in the BIOS setup"),
+	S(TDX_SEAMCALL_UD, DETAIL_NONE, "VMX off",
+	  "VMX must be on for SEAMCALL (enable VMX in BIOS, load kvm_intel)"),
 };
 
-static const struct tdx_status_desc *status_desc(u64 status)
+/* A cause (and remedy) that depends on the leaf or the detail. */
+struct tdx_status_special {
+	u32 leaf;	/* or ANY_LEAF */
+	u64 code;
+	u64 detail;	/* or ANY_DETAIL */
+	const char *cause;
+	const char *remedy;
+};
+
+static const struct tdx_status_special tdx_specials[] = {
+	/* The 1.5 line serves TDH.SYS.RD at any time, a 1.0 module never */
+	{ TDH_SYS_RD, TDX_SYS_NOT_READY, ANY_DETAIL,
+	  "TDX module too old: a 1.0 module does not serve TDH.SYS.RD before initialization",
+	  "update the TDX module" },
+	{ ANY_LEAF, TDX_OPERAND_BUSY, TDX_OPERAND_ID_KEYID_BUSY,
+	  "key programming on this package is busy", "retry" },
+	{ ANY_LEAF, TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX,
+	  "this TDX module does not support the leaf or its version",
+	  "update the TDX module" },
+};
+
+/* Statuses worth retrying as they are: they pass by themselves. */
+#define RETRY(leaf, code, detail)	{ leaf, code, detail, NULL, NULL }
+static const struct tdx_status_special tdx_retry[] = {
+	RETRY(ANY_LEAF, TDX_SYS_BUSY, ANY_DETAIL),
+	RETRY(ANY_LEAF, TDX_RND_NO_ENTROPY, ANY_DETAIL),
+	RETRY(TDH_SYS_KEY_CONFIG, TDX_KEY_GENERATION_FAILED, ANY_DETAIL),
+	RETRY(TDH_SYS_KEY_CONFIG, TDX_OPERAND_BUSY, TDX_OPERAND_ID_KEYID_BUSY),
+	/* Another CPU holds this TDMR's lock */
+	RETRY(TDH_SYS_TDMR_INIT, TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX),
+};
+
+static const struct tdx_status_desc *outcome_desc(u64 status)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(tdx_seamcall_faults); i++)
-		if (tdx_seamcall_faults[i].code == status)
-			return &tdx_seamcall_faults[i];
+	for (i = 0; i < ARRAY_SIZE(tdx_outcomes); i++)
+		if (tdx_outcomes[i].code == status)
+			return &tdx_outcomes[i];
+	return NULL;
+}
+
+static const struct tdx_status_desc *status_desc(u64 status)
+{
+	const struct tdx_status_desc *d = outcome_desc(status);
+	unsigned int i;
+
+	if (d)
+		return d;
 	for (i = 0; i < ARRAY_SIZE(tdx_statuses); i++)
 		if (tdx_statuses[i].code == (status & TDX_STATUS_CODE_MASK))
 			return &tdx_statuses[i];
+	return NULL;
+}
+
+static const struct tdx_status_special *
+special_match(const struct tdx_status_special *t, unsigned int n, u64 leaf,
+	      u64 status)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if ((t[i].leaf == ANY_LEAF || t[i].leaf == leaf) &&
+		    t[i].code == (status & TDX_STATUS_CODE_MASK) &&
+		    (t[i].detail == ANY_DETAIL ||
+		     t[i].detail == (status & TDX_STATUS_DETAIL_MASK)))
+			return &t[i];
 	return NULL;
 }
 
@@ -198,24 +287,10 @@ TDX_EXPORT(tdx_status_name);
 
 bool tdx_status_retryable(u64 leaf, u64 status)
 {
-	u64 code = status & TDX_STATUS_CODE_MASK;
-
-	leaf &= 0xffff;
-	if (status == TDX_SEAMCALL_VMFAILINVALID || status == TDX_SEAMCALL_GP ||
-	    status == TDX_SEAMCALL_UD)
+	if (outcome_desc(status))
 		return false;
-	/* Lock contention and entropy shortage pass by themselves. */
-	if (code == TDX_SYS_BUSY || code == TDX_RND_NO_ENTROPY)
-		return true;
-	switch (leaf) {
-	case TDH_SYS_KEY_CONFIG:
-		return code == TDX_KEY_GENERATION_FAILED ||
-		       status == (TDX_OPERAND_BUSY | TDX_OPERAND_ID_KEYID_BUSY);
-	case TDH_SYS_TDMR_INIT:
-		/* Another CPU holds this TDMR's lock. */
-		return status == (TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
-	}
-	return false;
+	return special_match(tdx_retry, ARRAY_SIZE(tdx_retry), leaf & 0xffff,
+			     status) != NULL;
 }
 
 TDX_EXPORT(tdx_status_retryable);
@@ -239,11 +314,16 @@ static const char *operand_name(u32 id)
 	return NULL;
 }
 
-static const char *pamt_level_name(unsigned int level)
+static const char *pamt_name(unsigned int level)
 {
-	static const char * const names[] = { "4K", "2M", "1G" };
+	static const char * const names[] = { "PAMT_4K", "PAMT_2M", "PAMT_1G" };
 
-	return level < ARRAY_SIZE(names) ? names[level] : "?";
+	return level < ARRAY_SIZE(names) ? names[level] : "PAMT_?";
+}
+
+static const char *smrr_name(unsigned int idx)
+{
+	return idx ? "SMRR2" : "SMRR";
 }
 
 /* ": <details>" for the status's class, or nothing. */
@@ -267,12 +347,21 @@ static int format_details(enum tdx_detail_kind kind, u32 detail, char *buf,
 	case DETAIL_TDMR_RSVD:
 		return snprintf(buf, len, ": TDMR %u, reserved area %u", i, j);
 	case DETAIL_TDMR_PAMT:
-		return snprintf(buf, len, ": TDMR %u, PAMT level %s", i,
-				pamt_level_name(j));
+		return snprintf(buf, len, ": %s of TDMR %u", pamt_name(j), i);
 	case DETAIL_PAMT_OVERLAP:
-		return snprintf(buf, len,
-				": TDMR %u, PAMT level %s, other TDMR %u", i,
-				pamt_level_name(j), k);
+		return snprintf(buf, len, ": %s of TDMR %u overlaps TDMR %u%s",
+				pamt_name(j), i, k, i == k ? " itself" : "");
+	case DETAIL_PKG:
+		return snprintf(buf, len, ": package %u", detail);
+	case DETAIL_MSR:
+		return snprintf(buf, len, ": MSR 0x%x", detail);
+	case DETAIL_HKID_LIMIT:
+		return snprintf(buf, len, ": KeyIDs must stay below %u", detail);
+	case DETAIL_SMRR:
+		return snprintf(buf, len, ": %s", smrr_name(i));
+	case DETAIL_SMRR_CMR:
+		return snprintf(buf, len, ": %s overlaps CMR %u", smrr_name(i),
+				j);
 	case DETAIL_NONE:
 		break;
 	}
@@ -332,6 +421,7 @@ static char *fmt_pos(struct fmt_buf *f, size_t *room)
 int tdx_status_format(u64 leaf, u64 status, char *buf, size_t len)
 {
 	const struct tdx_status_desc *d = status_desc(status);
+	const struct tdx_status_special *sp = NULL;
 	const char *lname = tdx_leaf_name(leaf);
 	const char *cause, *remedy;
 	struct fmt_buf f = { buf, len, 0 };
@@ -373,20 +463,11 @@ int tdx_status_format(u64 leaf, u64 status, char *buf, size_t len)
 				   (u32)(status & TDX_STATUS_DETAIL_MASK),
 				   p, room));
 
-	cause = d->cause;
-	remedy = d->remedy;
-	if (d->code == TDX_SYS_NOT_READY && (leaf & 0xffff) == TDH_SYS_RD) {
-		cause = tdx_rd_too_old;
-		remedy = "update the TDX module";
-	} else if (d->code == TDX_OPERAND_BUSY &&
-		   (status & TDX_STATUS_DETAIL_MASK) ==
-		   TDX_OPERAND_ID_KEYID_BUSY) {
-		cause = "key programming on this package is busy";
-	} else if (d->code == TDX_OPERAND_INVALID &&
-		   (status & TDX_STATUS_DETAIL_MASK) == TDX_OPERAND_ID_RAX) {
-		cause = "this TDX module does not support the leaf or its version";
-		remedy = "update the TDX module";
-	}
+	if (!outcome_desc(status))
+		sp = special_match(tdx_specials, ARRAY_SIZE(tdx_specials),
+				   leaf & 0xffff, status);
+	cause = sp ? sp->cause : d->cause;
+	remedy = sp ? sp->remedy : d->remedy;
 
 	p = fmt_pos(&f, &room);
 	fmt_add(&f, snprintf(p, room, ": %s", cause));

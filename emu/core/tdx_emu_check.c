@@ -8,8 +8,13 @@
 
 #define MAX_PA		0x0010000000000000ULL	/* 2^52 */
 
-/* PAMT levels in the order the module checks them: 1G, 2M, 4K. */
-static const unsigned int check_order[3] = { 2, 1, 0 };
+/*
+ * PAMT levels in the orders the module checks them: shapes and CMRs
+ * (check_pamt_addresses, check_pamt_in_cmr) 1G, 2M, 4K; overlaps
+ * (check_all_pamt_overlap, check_pamt_overlaps_available_areas) 4K, 2M, 1G.
+ */
+static const unsigned int shape_order[3] = { 2, 1, 0 };
+static const unsigned int overlap_order[3] = { 0, 1, 2 };
 
 static const u64 level_page[3] = { TDX_SZ_4K, TDX_SZ_2M, TDX_SZ_1G };
 
@@ -53,7 +58,8 @@ u64 tdx_emu_check_cmrs(const struct tdx_cmr_info *cmrs, unsigned int nr,
 		prev_end = base + size;
 		used++;
 	}
-	return used ? TDX_SUCCESS : TDX_CMR_LIST_INVALID;
+	/* An all-null list passes: check_cmrs() only judges entries. */
+	return TDX_SUCCESS;
 }
 
 bool tdx_emu_in_cmrs(const struct tdx_cmr_info *cmrs, unsigned int nr,
@@ -186,40 +192,40 @@ void tdx_emu_pamt_of(const struct tdx_tdmr_info *t, unsigned int level,
 	}
 }
 
-/* Rule 4: the reserved areas of TDMR i. */
+/*
+ * Rule 4 (check_tdmr_reserved_areas): a null entry (size 0) may only be
+ * followed by null entries, judged by the next entry's size alone and
+ * reported at the null slot; a non-null entry must not overflow, must be
+ * ascending and not overlap its predecessor, aligned and inside the TDMR.
+ */
 static u64 check_rsvd(const struct tdx_emu_check_params *p,
 		      const struct tdx_tdmr_info *t, unsigned int i)
 {
 	unsigned int j, max = p->max_rsvd < TDX_MAX_RSVD ? p->max_rsvd :
 							   TDX_MAX_RSVD;
-	bool ended = false;
-	u64 prev_end = 0;
 
 	for (j = 0; j < max; j++) {
 		u64 off = t->rsvd[j].offset, size = t->rsvd[j].size;
 
-		if (ended) {
-			if (off || size)
+		if (!size) {
+			if (j + 1 < max && t->rsvd[j + 1].size)
 				return TDX_NON_ORDERED_RESERVED_IN_TDMR |
 				       TDX_DETAIL(i, j, 0);
 			continue;
 		}
-		if (!size) {
-			ended = true;
-			continue;
-		}
-		if (off + size < off || !tdx_is_aligned(off, TDX_SZ_4K) ||
-		    !tdx_is_aligned(size, TDX_SZ_4K) || off + size > t->size)
+		if (off + size < off)
 			return TDX_INVALID_RESERVED_IN_TDMR | TDX_DETAIL(i, j, 0);
-		if (j && off < prev_end)
+		if (j && off < t->rsvd[j - 1].offset + t->rsvd[j - 1].size)
 			return TDX_NON_ORDERED_RESERVED_IN_TDMR |
 			       TDX_DETAIL(i, j, 0);
-		prev_end = off + size;
+		if (!tdx_is_aligned(off, TDX_SZ_4K) ||
+		    !tdx_is_aligned(size, TDX_SZ_4K) || off + size > t->size)
+			return TDX_INVALID_RESERVED_IN_TDMR | TDX_DETAIL(i, j, 0);
 	}
 	return TDX_SUCCESS;
 }
 
-/* Rule 5: each PAMT's shape and size. */
+/* Rule 5 (check_pamt_addresses): each PAMT's shape and size. */
 static u64 check_pamt_shape(const struct tdx_emu_check_params *p,
 			    const struct tdx_tdmr_info *t, unsigned int i)
 {
@@ -227,7 +233,7 @@ static u64 check_pamt_shape(const struct tdx_emu_check_params *p,
 	u64 b, s;
 
 	for (n = 0; n < 3; n++) {
-		lvl = check_order[n];
+		lvl = shape_order[n];
 		tdx_emu_pamt_of(t, lvl, &b, &s);
 		if (!tdx_is_aligned(b, TDX_SZ_4K) ||
 		    !tdx_is_aligned(s, TDX_SZ_4K) ||
@@ -238,56 +244,76 @@ static u64 check_pamt_shape(const struct tdx_emu_check_params *p,
 	return TDX_SUCCESS;
 }
 
-/* Rule 6: PAMTs against earlier TDMRs' PAMTs and against each other. */
-static u64 check_pamt_pamt(const struct tdx_tdmr_info *tdmrs, unsigned int i)
+static bool pamt_hits(const struct tdx_tdmr_info *t, unsigned int lvl,
+		      const struct tdx_tdmr_info *o, unsigned int olvl)
 {
-	const struct tdx_tdmr_info *t = &tdmrs[i];
-	unsigned int n, k, m, lvl;
 	u64 b, s, ob, os;
 
-	for (n = 0; n < 3; n++) {
-		lvl = check_order[n];
-		tdx_emu_pamt_of(t, lvl, &b, &s);
-		for (k = 0; k < i; k++) {
-			for (m = 0; m < 3; m++) {
-				tdx_emu_pamt_of(&tdmrs[k], m, &ob, &os);
-				if (overlap(b, b + s, ob, ob + os))
+	tdx_emu_pamt_of(t, lvl, &b, &s);
+	tdx_emu_pamt_of(o, olvl, &ob, &os);
+	return overlap(b, b + s, ob, ob + os);
+}
+
+/*
+ * Rule 6 (check_all_pamt_overlap): for each earlier TDMR j, this TDMR's
+ * PAMTs (4K, 2M, 1G) against all of j's; then its own levels against each
+ * other, the lower level reported.
+ */
+static u64 check_pamt_pamt(const struct tdx_tdmr_info *tdmrs, unsigned int i)
+{
+	static const unsigned int own[3][2] = { { 0, 1 }, { 0, 2 }, { 1, 2 } };
+	const struct tdx_tdmr_info *t = &tdmrs[i];
+	unsigned int j, n, m, lvl;
+
+	for (j = 0; j < i; j++) {
+		for (n = 0; n < 3; n++) {
+			lvl = overlap_order[n];
+			for (m = 0; m < 3; m++)
+				if (pamt_hits(t, lvl, &tdmrs[j], m))
 					return TDX_PAMT_OVERLAP |
-					       TDX_DETAIL(i, lvl, k);
-			}
-		}
-		for (m = 0; m < 3; m++) {
-			if (m == lvl)
-				continue;
-			tdx_emu_pamt_of(t, m, &ob, &os);
-			if (overlap(b, b + s, ob, ob + os))
-				return TDX_PAMT_OVERLAP | TDX_DETAIL(i, lvl, i);
+					       TDX_DETAIL(i, lvl, j);
 		}
 	}
+	for (n = 0; n < 3; n++)
+		if (pamt_hits(t, own[n][0], t, own[n][1]))
+			return TDX_PAMT_OVERLAP | TDX_DETAIL(i, own[n][0], i);
 	return TDX_SUCCESS;
 }
 
-/* Rule 7: PAMTs against the available memory of TDMRs. */
+/* PAMT @lvl of TDMR @o lies in TDMR @t's available memory. */
+static bool pamt_in_avail(const struct tdx_emu_check_params *p,
+			  const struct tdx_tdmr_info *t,
+			  const struct tdx_tdmr_info *o, unsigned int lvl)
+{
+	u64 b, s;
+
+	tdx_emu_pamt_of(o, lvl, &b, &s);
+	return avail_overlaps(t, p->max_rsvd, b, b + s);
+}
+
+/*
+ * Rule 7 (check_pamt_overlaps_available_areas): for j = 0..i, this TDMR's
+ * PAMTs against j's available memory, then (j < i) j's PAMTs against this
+ * TDMR's available memory, reported with the PAMT's owner first.
+ */
 static u64 check_pamt_avail(const struct tdx_emu_check_params *p,
 			    const struct tdx_tdmr_info *tdmrs, unsigned int i)
 {
 	const struct tdx_tdmr_info *t = &tdmrs[i];
-	unsigned int n, k, m, lvl;
-	u64 b, s;
+	unsigned int j, n, lvl;
 
-	for (n = 0; n < 3; n++) {
-		lvl = check_order[n];
-		tdx_emu_pamt_of(t, lvl, &b, &s);
-		for (k = 0; k <= i; k++)
-			if (avail_overlaps(&tdmrs[k], p->max_rsvd, b, b + s))
-				return TDX_PAMT_OVERLAP | TDX_DETAIL(i, lvl, k);
-	}
-	for (k = 0; k < i; k++) {
+	for (j = 0; j <= i; j++) {
 		for (n = 0; n < 3; n++) {
-			m = check_order[n];
-			tdx_emu_pamt_of(&tdmrs[k], m, &b, &s);
-			if (avail_overlaps(t, p->max_rsvd, b, b + s))
-				return TDX_PAMT_OVERLAP | TDX_DETAIL(i, m, k);
+			lvl = overlap_order[n];
+			if (pamt_in_avail(p, &tdmrs[j], t, lvl))
+				return TDX_PAMT_OVERLAP | TDX_DETAIL(i, lvl, j);
+		}
+		if (j == i)
+			break;
+		for (n = 0; n < 3; n++) {
+			lvl = overlap_order[n];
+			if (pamt_in_avail(p, t, &tdmrs[j], lvl))
+				return TDX_PAMT_OVERLAP | TDX_DETAIL(j, lvl, i);
 		}
 	}
 	return TDX_SUCCESS;
@@ -324,7 +350,7 @@ u64 tdx_emu_check_tdmr(const struct tdx_emu_check_params *p,
 	if (st)
 		return st;
 	for (n = 0; n < 3; n++) {				/* 8 */
-		lvl = check_order[n];
+		lvl = shape_order[n];
 		tdx_emu_pamt_of(t, lvl, &b, &s);
 		if (!tdx_emu_in_cmrs(p->cmrs, p->nr_cmrs, b, b + s))
 			return TDX_PAMT_OUTSIDE_CMRS | TDX_DETAIL(i, lvl, 0);

@@ -26,9 +26,9 @@ u64 tdx_emu_hkid_mask(unsigned int keyid_bits);
 bool tdx_emu_pa_range_ok(u64 pa, u64 size, u64 hkid_mask);
 
 /*
- * TDH.SYS.INIT's CMR list sanity: every non-null entry 4 KiB aligned, no
- * overflow, below 2^52 without HKID bits, ascending and not overlapping
- * (touching allowed); at least one non-null entry.
+ * TDH.SYS.INIT's CMR list sanity (check_cmrs()): every non-null entry
+ * 4 KiB aligned, no overflow, below 2^52 without HKID bits, ascending and
+ * not overlapping (touching allowed). An all-null list passes.
  * Returns TDX_SUCCESS or TDX_CMR_LIST_INVALID.
  */
 u64 tdx_emu_check_cmrs(const struct tdx_cmr_info *cmrs, unsigned int nr,
@@ -55,14 +55,17 @@ void tdx_emu_pamt_of(const struct tdx_tdmr_info *t, unsigned int level,
 
 /*
  * Validate tdmrs[i] against tdmrs[0..i-1] (already validated), rules 1-9
- * in order. Returns TDX_SUCCESS or the status with its details:
+ * in order (check_and_set_tdmrs()). Returns TDX_SUCCESS or the status
+ * with its details:
  *   TDX_INVALID_TDMR(i), TDX_NON_ORDERED_TDMR(i),
- *   TDX_INVALID_RESERVED_IN_TDMR(i, j), TDX_NON_ORDERED_RESERVED_IN_TDMR(i, j),
- *   TDX_INVALID_PAMT(i, level), TDX_PAMT_OVERLAP(i, level, k),
+ *   TDX_INVALID_RESERVED_IN_TDMR(i, j), TDX_NON_ORDERED_RESERVED_IN_TDMR(i, j)
+ *   (j: the null slot when a null entry is followed by a non-null one),
+ *   TDX_INVALID_PAMT(i, level), TDX_PAMT_OVERLAP(owner, level, other),
  *   TDX_PAMT_OUTSIDE_CMRS(i, level), TDX_TDMR_OUTSIDE_CMRS(i).
- * For PAMT_OVERLAP, level is the level of the offending PAMT and k the
- * other TDMR (k == i for a clash inside TDMR i); when an earlier TDMR k's
- * PAMT lies in TDMR i's available memory, level is that PAMT's level.
+ * PAMT_OVERLAP names the PAMT's owner and level first: against an earlier
+ * TDMR's PAMTs (i, level, j); own levels against each other (i, lower, i);
+ * in TDMR j's available memory (i, level, j); an earlier TDMR j's PAMT in
+ * TDMR i's available memory (j, level, i).
  */
 u64 tdx_emu_check_tdmr(const struct tdx_emu_check_params *p,
 		       const struct tdx_tdmr_info *tdmrs, unsigned int i);

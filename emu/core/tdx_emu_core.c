@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The emulated TDX module: SEAMCALL dispatch, gating, the sys_state machine
- * and the initialization leaves, faithful to tdx-module-model.md. Nothing
- * here trusts the host: every PA goes through the ops, which may refuse it.
+ * The emulated TDX module: SEAMCALL dispatch and gating, the sys_state
+ * machine and the initialization leaves, each following the 1.5 module's
+ * handler of the same name (tdh_sys_*() in src/vmm_dispatcher/api_calls/;
+ * docs/emulator-conformance.md maps every rule). Nothing here trusts the
+ * host: every PA goes through the ops, which may refuse it.
  */
 #include "tdx_emu_core.h"
 #include "tdx_emu_check.h"
+#include "tdx_emu_meta.h"
+#include "tdx_emu_transient.h"
 
 #define OPERAND(id)	(TDX_OPERAND_INVALID | (id))
 #define BUF_BYTES	512	/* stack buffer for PAMT and INFO chunks */
+#define MAX_PA		0x0010000000000000ULL	/* 2^52 */
 
 /*
  * Counters and sys_state are touched by SEAMCALLs on several CPUs at once;
@@ -19,26 +24,27 @@ static void stat_add(u64 *v, u64 n)
 	__atomic_fetch_add(v, n, __ATOMIC_RELAXED);
 }
 
-static int get_state(const struct tdx_emu *e)
+static u32 get_state(const struct tdx_emu *e)
 {
 	return __atomic_load_n(&e->sys_state, __ATOMIC_ACQUIRE);
 }
 
-static void set_state(struct tdx_emu *e, int s)
+static void set_state(struct tdx_emu *e, u32 s)
 {
 	__atomic_store_n(&e->sys_state, s, __ATOMIC_RELEASE);
 }
 
+/* ---- configuration ---- */
+
 void tdx_emu_config_default(struct tdx_emu_config *c)
 {
-	unsigned int i;
-
 	memset(c, 0, sizeof(*c));
 	c->num_mktme_keyids = 31;
 	c->num_tdx_keyids = 32;
 	c->keyid_bits = tdx_emu_keyid_bits(31, 32);
-	for (i = 0; i < TDX_EMU_MAX_CPUS; i++)
-		c->cpu_pkg[i] = TDX_EMU_NO_PKG;
+	c->seamrr_base = 0xFE000000ULL;
+	c->seamrr_size = 32ULL << 20;
+	c->cpu_fms = 0x000806F8;	/* family 6 model 0x8F stepping 8 */
 	c->max_tdmrs = TDX_MAX_TDMRS;
 	c->max_rsvd = TDX_MAX_RSVD;
 	c->pamt_entry_size = 16;
@@ -49,8 +55,33 @@ void tdx_emu_config_default(struct tdx_emu_config *c)
 	c->build_date = 20240315;
 	c->build_num = 698;
 	c->attributes = 0;
-	c->features0 = 1ULL << 18;	/* no RBP clobber */
+	/* bits 0-5, 7, 9-11, 16-19: what the 1.5 module reports (no 8) */
+	c->features0 = 0x00000000000F0EBFULL;
 	c->tdmr_init_delay_ns = 0;
+}
+
+int tdx_emu_config_check(const struct tdx_emu_config *c)
+{
+	unsigned int i, j;
+
+	if (c->nr_lps > TDX_EMU_MAX_LPS || c->nr_cmrs > TDX_MAX_CMRS ||
+	    !c->max_tdmrs || c->max_tdmrs > TDX_MAX_TDMRS ||
+	    !c->max_rsvd || c->max_rsvd > TDX_MAX_RSVD ||
+	    c->pamt_entry_size < TDX_EMU_PAMT_ENTRY_MIN ||
+	    c->pamt_entry_size > TDX_EMU_PAMT_ENTRY_MAX ||
+	    c->keyid_bits > 15 ||
+	    (u64)c->num_mktme_keyids + c->num_tdx_keyids > 0x7fff)
+		return -EINVAL;
+	if (c->seamrr_size < TDX_SZ_4K ||
+	    (c->seamrr_size & (c->seamrr_size - 1)) ||
+	    !tdx_is_aligned(c->seamrr_base, c->seamrr_size) ||
+	    c->seamrr_base + c->seamrr_size > MAX_PA)
+		return -EINVAL;
+	for (i = 0; i < c->nr_lps; i++)
+		for (j = i + 1; j < c->nr_lps; j++)
+			if (c->lps[i].apic_id == c->lps[j].apic_id)
+				return -EINVAL;
+	return 0;
 }
 
 unsigned int tdx_emu_keyid_bits(u32 mktme, u32 tdx)
@@ -72,21 +103,41 @@ bool tdx_emu_private_keyids(const struct tdx_emu_config *c, u32 *min, u32 *max)
 	return true;
 }
 
+int tdx_emu_lp_find(const struct tdx_emu_config *c, u32 apic_id)
+{
+	unsigned int i, n = c->nr_lps < TDX_EMU_MAX_LPS ? c->nr_lps :
+							  TDX_EMU_MAX_LPS;
+
+	for (i = 0; i < n; i++)
+		if (c->lps[i].apic_id == apic_id)
+			return i;
+	return -ENODEV;
+}
+
+unsigned int tdx_emu_platform_pkgs(const struct tdx_emu_config *c)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < c->nr_lps && i < TDX_EMU_MAX_LPS; i++) {
+		for (j = 0; j < i; j++)
+			if (c->lps[j].pkg == c->lps[i].pkg)
+				break;
+		n += j == i;
+	}
+	return n;
+}
+
+/* ---- power on, resume ---- */
+
 void tdx_emu_reset(struct tdx_emu *e)
 {
-	e->num_lps = 0;
-	e->num_pkgs = 0;
-	memset(e->lp_init, 0, sizeof(e->lp_init));
-	memset(e->pkg_key_done, 0, sizeof(e->pkg_key_done));
-	e->global_keyid = 0;
-	e->nr_tdmrs = 0;
-	memset(e->tdmrs, 0, sizeof(e->tdmrs));
-	memset(e->tdmr_next, 0, sizeof(e->tdmr_next));
-	e->pamt_bytes_init = 0;
-	memset(e->calls, 0, sizeof(e->calls));
-	memset(e->errors, 0, sizeof(e->errors));
-	e->bad_rax = 0;
-	e->faults_fired = 0;
+	e->hdr.magic = TDX_EMU_MAGIC;
+	e->hdr.version = TDX_EMU_LAYOUT_VERSION;
+	e->hdr.size = sizeof(*e);
+	/* Module state and statistics: from sys_state up to the test knobs */
+	memset((u8 *)e + offsetof(struct tdx_emu, sys_state), 0,
+	       offsetof(struct tdx_emu, transients) -
+	       offsetof(struct tdx_emu, sys_state));
 	set_state(e, TDX_EMU_SYSINIT_PENDING);
 }
 
@@ -94,41 +145,52 @@ void tdx_emu_init(struct tdx_emu *e, const struct tdx_emu_ops *ops, void *ctx)
 {
 	e->ops = ops;
 	e->ctx = ctx;
+	memset(&e->transients, 0, sizeof(e->transients));
 	e->nr_faults = 0;
 	tdx_emu_reset(e);
 }
 
-int tdx_emu_cpu_package(const struct tdx_emu_config *c, unsigned int cpu)
+/* Everything used as an index or a shift is in range. */
+static bool state_sane(const struct tdx_emu *e)
 {
-	if (cpu >= TDX_EMU_MAX_CPUS || c->cpu_pkg[cpu] == TDX_EMU_NO_PKG)
-		return -ENODEV;
-	return c->cpu_pkg[cpu];
-}
+	unsigned int i;
 
-unsigned int tdx_emu_platform_cpus(const struct tdx_emu_config *c)
-{
-	unsigned int i, n = 0;
+	if (e->sys_state > TDX_EMU_SYS_SHUTDOWN ||
+	    e->num_lps > TDX_EMU_MAX_LPS || e->nr_tdmrs > TDX_MAX_TDMRS ||
+	    e->nr_faults > TDX_EMU_MAX_FAULTS ||
+	    e->global_keyid >= TDX_MODULE_MAX_HKIDS)
+		return false;
+	for (i = 0; i < TDX_EMU_MAX_LPS; i++)
+		if (e->lp_init[i] && e->lp_pkg[i] >= TDX_MODULE_MAX_PKGS)
+			return false;
+	for (i = 0; i < e->nr_tdmrs; i++) {
+		const struct tdx_tdmr_info *t = &e->tdmrs[i];
 
-	for (i = 0; i < TDX_EMU_MAX_CPUS; i++)
-		n += c->cpu_pkg[i] != TDX_EMU_NO_PKG;
-	return n;
-}
-
-unsigned int tdx_emu_platform_pkgs(const struct tdx_emu_config *c)
-{
-	u8 seen[TDX_EMU_MAX_PKG_ID + 1] = { 0 };
-	unsigned int i, n = 0;
-
-	for (i = 0; i < TDX_EMU_MAX_CPUS; i++) {
-		int p = c->cpu_pkg[i];
-
-		if (p != TDX_EMU_NO_PKG && !seen[p]) {
-			seen[p] = 1;
-			n++;
-		}
+		if (t->base + t->size < t->base || e->tdmr_next[i] < t->base ||
+		    e->tdmr_next[i] > t->base + t->size)
+			return false;
 	}
-	return n;
+	for (i = 0; i < TDX_EMU_NR_TRANSIENTS; i++)
+		if (e->transients.rate[i] > TDX_EMU_RATE_MAX)
+			return false;
+	return true;
 }
+
+int tdx_emu_resume(struct tdx_emu *e, const struct tdx_emu_ops *ops, void *ctx)
+{
+	if (e->hdr.magic != TDX_EMU_MAGIC ||
+	    e->hdr.version != TDX_EMU_LAYOUT_VERSION ||
+	    e->hdr.size != sizeof(*e) || tdx_emu_config_check(&e->cfg) ||
+	    !state_sane(e))
+		return -EINVAL;
+	e->ops = ops;
+	e->ctx = ctx;
+	/* No SEAMCALL survives its caller: none is in flight now. */
+	__atomic_store_n(&e->in_flight, 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* ---- read-only views ---- */
 
 const char *tdx_emu_state_name(int state)
 {
@@ -144,20 +206,12 @@ const char *tdx_emu_state_name(int state)
 
 unsigned int tdx_emu_lps_initialized(const struct tdx_emu *e)
 {
-	unsigned int i, n = 0;
-
-	for (i = 0; i < TDX_EMU_MAX_CPUS; i++)
-		n += !!e->lp_init[i];
-	return n;
+	return __atomic_load_n(&e->num_init_lps, __ATOMIC_RELAXED);
 }
 
 unsigned int tdx_emu_pkgs_configured(const struct tdx_emu *e)
 {
-	unsigned int i, n = 0;
-
-	for (i = 0; i < TDX_EMU_MAX_PKGS; i++)
-		n += !!e->pkg_key_done[i];
-	return n;
+	return __atomic_load_n(&e->num_init_pkgs, __ATOMIC_RELAXED);
 }
 
 unsigned int tdx_emu_tdmrs_initialized(const struct tdx_emu *e)
@@ -166,6 +220,21 @@ unsigned int tdx_emu_tdmrs_initialized(const struct tdx_emu *e)
 
 	for (i = 0; i < e->nr_tdmrs; i++)
 		n += e->tdmr_next[i] >= e->tdmrs[i].base + e->tdmrs[i].size;
+	return n;
+}
+
+bool tdx_emu_keyid_reserved(const struct tdx_emu *e, u32 keyid)
+{
+	return keyid < TDX_MODULE_MAX_HKIDS &&
+	       (e->keyid_reserved[keyid / 8] & (1 << (keyid % 8)));
+}
+
+unsigned int tdx_emu_keyids_reserved(const struct tdx_emu *e)
+{
+	unsigned int k, n = 0;
+
+	for (k = 0; k < TDX_MODULE_MAX_HKIDS; k++)
+		n += tdx_emu_keyid_reserved(e, k);
 	return n;
 }
 
@@ -188,11 +257,11 @@ int tdx_emu_rdmsr(const struct tdx_emu *e, u32 msr, u64 *val)
 		       (1ULL << 48);
 		return 0;
 	case TDX_MSR_SEAMRR_PHYS_BASE:
-		*val = 1ULL << 3;	/* configured */
+		*val = c->seamrr_base | (1ULL << 3);	/* configured */
 		return 0;
 	case TDX_MSR_SEAMRR_PHYS_MASK:
-		/* 32 MiB range, locked (10), enabled (11) */
-		*val = (((1ULL << TDX_MAX_PA_BITS) - 1) & ~((32ULL << 20) - 1)) |
+		/* locked (10), enabled (11) */
+		*val = ((MAX_PA - 1) & ~(c->seamrr_size - 1)) |
 		       (1ULL << 10) | (1ULL << 11);
 		return 0;
 	}
@@ -292,18 +361,59 @@ static u64 hkid_mask(const struct tdx_emu *e)
 	return tdx_emu_hkid_mask(e->cfg.keyid_bits);
 }
 
-static bool pa_ok(const struct tdx_emu *e, u64 pa, u64 size)
+/* The KeyID of a PA: its bits 51 down to 52 - keyid_bits. */
+static u32 hkid_of(const struct tdx_emu *e, u64 pa)
 {
-	return tdx_emu_pa_range_ok(pa, size, hkid_mask(e));
+	if (!e->cfg.keyid_bits)
+		return 0;
+	return (pa & hkid_mask(e)) >> (TDX_MAX_PA_BITS - e->cfg.keyid_bits);
 }
 
-static bool this_lp_init(struct tdx_emu *e, unsigned int *cpu_out)
+/*
+ * shared_hpa_check_with_pwr_2_alignment(): aligned to @size, below 2^52,
+ * [pa, pa + size) clear of SEAMRR, KeyID shared (below the private ones).
+ */
+static bool shared_hpa_ok(const struct tdx_emu *e, u64 pa, u64 size)
 {
-	unsigned int cpu = e->ops->cpu(e->ctx);
+	const struct tdx_emu_config *c = &e->cfg;
+	u64 addr = pa & ~hkid_mask(e);
 
-	if (cpu_out)
-		*cpu_out = cpu;
-	return cpu < TDX_EMU_MAX_CPUS && e->lp_init[cpu];
+	if (!tdx_is_aligned(pa, size) || pa >= MAX_PA)
+		return false;
+	if (addr < c->seamrr_base + c->seamrr_size &&
+	    c->seamrr_base < addr + size)
+		return false;
+	return hkid_of(e, pa) < c->num_mktme_keyids + 1;
+}
+
+/* Shared memory is the same memory under any shared KeyID. */
+static int shared_read(struct tdx_emu *e, u64 pa, void *buf, size_t len)
+{
+	return e->ops->read(e->ctx, pa & ~hkid_mask(e), buf, len);
+}
+
+static int shared_write(struct tdx_emu *e, u64 pa, const void *buf,
+			size_t len)
+{
+	return e->ops->write(e->ctx, pa & ~hkid_mask(e), buf, len);
+}
+
+/* The global lock, as a try-lock; contention may also happen on its own. */
+static bool global_trylock(struct tdx_emu *e, bool shared)
+{
+	if (tdx_emu_transient_due(e, TDX_EMU_TR_SYS_BUSY))
+		return false;
+	return e->ops->trylock(e->ctx, TDX_EMU_LOCK_GLOBAL, shared);
+}
+
+static void global_unlock(struct tdx_emu *e, bool shared)
+{
+	e->ops->unlock(e->ctx, TDX_EMU_LOCK_GLOBAL, shared);
+}
+
+static bool lp_is_init(const struct tdx_emu *e, unsigned int lp)
+{
+	return __atomic_load_n(&e->lp_init[lp], __ATOMIC_ACQUIRE);
 }
 
 static void put16(u8 *b, unsigned int off, u16 v)
@@ -316,209 +426,149 @@ static void put32(u8 *b, unsigned int off, u32 v)
 	memcpy(b + off, &v, sizeof(v));
 }
 
+static bool module_1_0(const struct tdx_emu *e)
+{
+	return e->cfg.major == 1 && e->cfg.minor == 0;
+}
+
 /* ---- leaves ---- */
 
-static u64 sys_init(struct tdx_emu *e, struct tdx_emu_regs *r)
+/* tdh_sys_init() */
+static u64 sys_init(struct tdx_emu *e, const struct tdx_emu_regs *in)
 {
 	const struct tdx_emu_config *c = &e->cfg;
 	u64 st = TDX_SUCCESS;
 
-	if (!e->ops->trylock(e->ctx, TDX_EMU_LOCK_GLOBAL, false))
+	if (!global_trylock(e, false))
 		return TDX_SYS_BUSY;
-	if (r->rcx) {
+	if (in->rcx) {
 		st = OPERAND(TDX_OPERAND_ID_RCX);
 	} else if (get_state(e) != TDX_EMU_SYSINIT_PENDING) {
 		st = TDX_SYS_INIT_NOT_PENDING;
-	} else if (!c->num_tdx_keyids ||
-		   (u64)c->num_mktme_keyids + c->num_tdx_keyids >=
-		   (1ULL << c->keyid_bits)) {
-		st = TDX_INCORRECT_MSR_VALUE | TDX_MSR_KEYID_PARTITIONING;
+	} else if ((u64)c->num_mktme_keyids + c->num_tdx_keyids >=
+		   TDX_MODULE_MAX_HKIDS) {
+		/* check_key_management_config(); zero TDX KeyIDs pass */
+		st = TDX_NUM_ACTIVATED_HKIDS_NOT_SUPPORTED | TDX_MODULE_MAX_HKIDS;
+	} else if (tdx_emu_check_cmrs(c->cmrs, c->nr_cmrs, hkid_mask(e))) {
+		st = TDX_CMR_LIST_INVALID;
+	} else if (tdx_emu_transient_due(e, TDX_EMU_TR_RND_NO_ENTROPY)) {
+		st = TDX_RND_NO_ENTROPY;	/* tdx_init_stack_canary() */
 	} else {
-		st = tdx_emu_check_cmrs(c->cmrs, c->nr_cmrs, hkid_mask(e));
-	}
-	if (!st) {
-		e->num_lps = tdx_emu_platform_cpus(c);
+		/* tdx_init_global_data(): the platform's counts, as MCHECK */
+		e->sys_attributes = in->rcx;
+		e->num_lps = c->nr_lps;
 		e->num_pkgs = tdx_emu_platform_pkgs(c);
-		memset(e->lp_init, 0, sizeof(e->lp_init));
-		memset(e->pkg_key_done, 0, sizeof(e->pkg_key_done));
+		__atomic_store_n(&e->num_init_lps, 0, __ATOMIC_RELAXED);
+		e->num_init_pkgs = 0;
+		e->pkg_config_bitmap = 0;
 		set_state(e, TDX_EMU_SYSINIT_DONE);
 	}
-	e->ops->unlock(e->ctx, TDX_EMU_LOCK_GLOBAL, false);
+	global_unlock(e, false);
 	return st;
 }
 
-static u64 lp_init(struct tdx_emu *e)
+/* tdh_sys_lp_init() */
+static u64 lp_init(struct tdx_emu *e, unsigned int lp)
 {
-	unsigned int cpu = e->ops->cpu(e->ctx);
 	u64 st = TDX_SUCCESS;
-	int pkg;
+	u32 pkg;
 
-	if (!e->ops->trylock(e->ctx, TDX_EMU_LOCK_GLOBAL, true))
+	if (!global_trylock(e, true))
 		return TDX_SYS_BUSY;
-	pkg = tdx_emu_cpu_package(&e->cfg, cpu);
-	if (get_state(e) != TDX_EMU_SYSINIT_DONE)
+	if (get_state(e) != TDX_EMU_SYSINIT_DONE) {
 		st = TDX_SYS_LP_INIT_NOT_PENDING;
-	else if (cpu < TDX_EMU_MAX_CPUS && e->lp_init[cpu])
+	} else if (lp_is_init(e, lp)) {
 		st = TDX_SYS_LP_INIT_DONE;
-	else if (pkg < 0)
-		st = TDX_INCORRECT_CPUID_VALUE;
-	else if (pkg >= TDX_EMU_MAX_PKGS)
-		st = TDX_INVALID_PKG_ID;
-	else
-		e->lp_init[cpu] = 1;	/* only this CPU writes its entry */
-	e->ops->unlock(e->ctx, TDX_EMU_LOCK_GLOBAL, true);
+	} else if (tdx_emu_transient_due(e, TDX_EMU_TR_RND_NO_ENTROPY)) {
+		st = TDX_RND_NO_ENTROPY;	/* lfsr_init_seed() */
+	} else {
+		/* compare_cpuid_configuration(): the package from CPUID */
+		pkg = e->ops->cpu_pkg(e->ctx);
+		if (pkg >= TDX_MODULE_MAX_PKGS) {
+			st = TDX_INVALID_PKG_ID | pkg;
+		} else {
+			/* only this CPU writes its entries */
+			e->lp_pkg[lp] = pkg;
+			__atomic_store_n(&e->lp_init[lp], 1, __ATOMIC_RELEASE);
+			__atomic_fetch_add(&e->num_init_lps, 1,
+					   __ATOMIC_RELAXED);
+		}
+	}
+	global_unlock(e, true);
 	return st;
 }
 
-static u64 sys_info(struct tdx_emu *e, struct tdx_emu_regs *r)
+/* tdh_sys_info(): zero-fills the buffer before R8/R9 are checked. */
+static u64 sys_info(struct tdx_emu *e, unsigned int lp,
+		    const struct tdx_emu_regs *in, struct tdx_emu_regs *r)
 {
 	const struct tdx_emu_config *c = &e->cfg;
 	u8 buf[BUF_BYTES];
 	unsigned int off, k;
 
-	if (!this_lp_init(e, NULL))
+	if (!lp_is_init(e, lp))
 		return TDX_SYS_LP_INIT_NOT_DONE;
-	if (!tdx_is_aligned(r->rcx, TDX_SYSINFO_ALIGN) ||
-	    !pa_ok(e, r->rcx, TDX_SYSINFO_SIZE))
+	if (!shared_hpa_ok(e, in->rcx, TDX_SYSINFO_ALIGN))
 		return OPERAND(TDX_OPERAND_ID_RCX);
-	if (r->rdx < TDX_SYSINFO_SIZE)
+	if (in->rdx < TDX_SYSINFO_SIZE)
 		return OPERAND(TDX_OPERAND_ID_RDX);
-	if (!tdx_is_aligned(r->r8, TDX_CMR_INFO_ALIGN) ||
-	    !pa_ok(e, r->r8, TDX_CMR_INFO_ENTRIES * sizeof(struct tdx_cmr_info)))
+	memset(buf, 0, sizeof(buf));
+	for (off = 0; off < TDX_SYSINFO_SIZE; off += sizeof(buf))
+		if (shared_write(e, in->rcx + off, buf, sizeof(buf)))
+			return OPERAND(TDX_OPERAND_ID_RCX);
+	if (!shared_hpa_ok(e, in->r8,
+			   TDX_CMR_INFO_ENTRIES * sizeof(struct tdx_cmr_info)))
 		return OPERAND(TDX_OPERAND_ID_R8);
-	if (r->r9 < TDX_CMR_INFO_ENTRIES)
+	if (in->r9 < TDX_CMR_INFO_ENTRIES)
 		return OPERAND(TDX_OPERAND_ID_R9);
 
-	for (off = 0; off < TDX_SYSINFO_SIZE; off += sizeof(buf)) {
-		memset(buf, 0, sizeof(buf));
-		if (!off) {
-			put32(buf, TDX_SYSINFO_OFF_ATTRIBUTES, c->attributes);
-			put32(buf, TDX_SYSINFO_OFF_VENDOR_ID, c->vendor_id);
-			put32(buf, TDX_SYSINFO_OFF_BUILD_DATE, c->build_date);
-			put16(buf, TDX_SYSINFO_OFF_BUILD_NUM, c->build_num);
-			put16(buf, TDX_SYSINFO_OFF_MINOR, c->minor);
-			put16(buf, TDX_SYSINFO_OFF_MAJOR, c->major);
-			put16(buf, TDX_SYSINFO_OFF_MAX_TDMRS, c->max_tdmrs);
-			put16(buf, TDX_SYSINFO_OFF_MAX_RSVD, c->max_rsvd);
-			put16(buf, TDX_SYSINFO_OFF_PAMT_ENTRY,
-			      c->pamt_entry_size);
-		}
-		if (e->ops->write(e->ctx, r->rcx + off, buf, sizeof(buf)))
-			return OPERAND(TDX_OPERAND_ID_RCX);
-	}
 	/* 32 entries of 16 bytes: exactly one buffer, null entries included */
-	memset(buf, 0, sizeof(buf));
 	for (k = 0; k < c->nr_cmrs && k < TDX_CMR_INFO_ENTRIES; k++)
 		memcpy(buf + k * sizeof(struct tdx_cmr_info), &c->cmrs[k],
 		       sizeof(struct tdx_cmr_info));
-	if (e->ops->write(e->ctx, r->r8, buf,
-			  TDX_CMR_INFO_ENTRIES * sizeof(struct tdx_cmr_info)))
+	if (shared_write(e, in->r8, buf,
+			 TDX_CMR_INFO_ENTRIES * sizeof(struct tdx_cmr_info)))
 		return OPERAND(TDX_OPERAND_ID_R8);
+	memset(buf, 0, sizeof(buf));
+	put32(buf, TDX_SYSINFO_OFF_ATTRIBUTES, c->attributes);
+	put32(buf, TDX_SYSINFO_OFF_VENDOR_ID, c->vendor_id);
+	put32(buf, TDX_SYSINFO_OFF_BUILD_DATE, c->build_date);
+	put16(buf, TDX_SYSINFO_OFF_BUILD_NUM, c->build_num);
+	put16(buf, TDX_SYSINFO_OFF_MINOR, c->minor);
+	put16(buf, TDX_SYSINFO_OFF_MAJOR, c->major);
+	buf[TDX_SYSINFO_OFF_SYS_RD] = !module_1_0(e);
+	put16(buf, TDX_SYSINFO_OFF_MAX_TDMRS, c->max_tdmrs);
+	put16(buf, TDX_SYSINFO_OFF_MAX_RSVD, c->max_rsvd);
+	put16(buf, TDX_SYSINFO_OFF_PAMT_ENTRY, c->pamt_entry_size);
+	if (shared_write(e, in->rcx, buf, 64))
+		return OPERAND(TDX_OPERAND_ID_RCX);
 	r->rdx = TDX_SYSINFO_SIZE;
 	r->r9 = TDX_CMR_INFO_ENTRIES;
 	return TDX_SUCCESS;
 }
 
-/* Field ids TDH.SYS.RD serves, in iteration order. */
-static const u64 rd_fields_head[] = {
-	TDX_FID_NUM_PKGS, TDX_FID_VENDOR_ID, TDX_FID_BUILD_DATE,
-	TDX_FID_BUILD_NUM, TDX_FID_MINOR_VERSION, TDX_FID_MAJOR_VERSION,
-	TDX_FID_UPDATE_VERSION, TDX_FID_TDX_FEATURES0, TDX_FID_NUM_CMRS,
-};
-
-static const u64 rd_fields_tail[] = {
-	TDX_FID_MAX_TDMRS, TDX_FID_MAX_RESERVED_PER_TDMR,
-	TDX_FID_PAMT_4K_ENTRY_SIZE, TDX_FID_PAMT_2M_ENTRY_SIZE,
-	TDX_FID_PAMT_1G_ENTRY_SIZE,
-};
-
-#define RD_HEAD		ARRAY_SIZE_LOCAL(rd_fields_head)
-#define RD_TAIL		ARRAY_SIZE_LOCAL(rd_fields_tail)
-#define ARRAY_SIZE_LOCAL(a)	(sizeof(a) / sizeof((a)[0]))
-#define RD_NR		(RD_HEAD + 2 * TDX_MAX_CMRS + RD_TAIL)
-
-static u64 rd_field_at(unsigned int idx)
+/* tdh_sys_rd(): the context is forced to SYS, then the null id is asked. */
+static u64 sys_rd(struct tdx_emu *e, unsigned int lp,
+		  const struct tdx_emu_regs *in, struct tdx_emu_regs *r)
 {
-	if (idx < RD_HEAD)
-		return rd_fields_head[idx];
-	idx -= RD_HEAD;
-	if (idx < TDX_MAX_CMRS)
-		return TDX_FID_CMR_BASE(idx);
-	idx -= TDX_MAX_CMRS;
-	if (idx < TDX_MAX_CMRS)
-		return TDX_FID_CMR_SIZE(idx);
-	return rd_fields_tail[idx - TDX_MAX_CMRS];
-}
+	u64 fid = in->rdx & ~TDX_FID_CONTEXT_MASK, val, next;
+	u64 st;
 
-static u64 rd_value(const struct tdx_emu *e, u64 fid)
-{
-	const struct tdx_emu_config *c = &e->cfg;
-	u64 k;
-
-	switch (fid) {
-	case TDX_FID_NUM_PKGS:
-		return e->num_pkgs;
-	case TDX_FID_VENDOR_ID:
-		return c->vendor_id;
-	case TDX_FID_BUILD_DATE:
-		return c->build_date;
-	case TDX_FID_BUILD_NUM:
-		return c->build_num;
-	case TDX_FID_MINOR_VERSION:
-		return c->minor;
-	case TDX_FID_MAJOR_VERSION:
-		return c->major;
-	case TDX_FID_UPDATE_VERSION:
-		return c->update;
-	case TDX_FID_TDX_FEATURES0:
-		return c->features0;
-	case TDX_FID_NUM_CMRS:
-		return TDX_MAX_CMRS;
-	case TDX_FID_MAX_TDMRS:
-		return c->max_tdmrs;
-	case TDX_FID_MAX_RESERVED_PER_TDMR:
-		return c->max_rsvd;
-	case TDX_FID_PAMT_4K_ENTRY_SIZE:
-	case TDX_FID_PAMT_2M_ENTRY_SIZE:
-	case TDX_FID_PAMT_1G_ENTRY_SIZE:
-		return c->pamt_entry_size;
-	}
-	if (fid >= TDX_FID_CMR_BASE(0) && fid < TDX_FID_CMR_BASE(TDX_MAX_CMRS)) {
-		k = fid - TDX_FID_CMR_BASE(0);
-		return k < c->nr_cmrs ? c->cmrs[k].base : 0;
-	}
-	k = fid - TDX_FID_CMR_SIZE(0);
-	return k < c->nr_cmrs ? c->cmrs[k].size : 0;
-}
-
-static u64 sys_rd(struct tdx_emu *e, struct tdx_emu_regs *r)
-{
-	u64 fid = r->rdx;
-	unsigned int i;
-
-	if (!this_lp_init(e, NULL)) {
-		r->rdx = ~0ULL;
+	if (!lp_is_init(e, lp))
 		return TDX_SYS_LP_INIT_NOT_DONE;
+	if ((fid | TDX_FID_CONTEXT_MASK) == TDX_FID_NULL) {
+		r->rdx = tdx_emu_meta_first();
+		return TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT;
 	}
-	if (fid == ~0ULL) {
-		r->r8 = 0;
-		r->rdx = rd_field_at(0);
-		return TDX_SUCCESS;
-	}
-	for (i = 0; i < RD_NR; i++)
-		if (rd_field_at(i) == fid)
-			break;
-	if (i == RD_NR) {
-		r->rdx = ~0ULL;
-		r->r8 = 0;
-		return TDX_METADATA_FIELD_ID_INCORRECT;
-	}
-	r->r8 = rd_value(e, fid);
-	r->rdx = i + 1 < RD_NR ? rd_field_at(i + 1) : ~0ULL;
-	return TDX_SUCCESS;
+	st = tdx_emu_meta_read(e, fid, &val, &next);
+	r->r8 = val;
+	if (!st)
+		r->rdx = next;
+	return st;
 }
 
-static u64 sys_config_locked(struct tdx_emu *e, struct tdx_emu_regs *r)
+/* tdh_sys_config(), under the global lock */
+static u64 sys_config_locked(struct tdx_emu *e, const struct tdx_emu_regs *in)
 {
 	const struct tdx_emu_config *c = &e->cfg;
 	struct tdx_emu_check_params p = {
@@ -529,81 +579,81 @@ static u64 sys_config_locked(struct tdx_emu *e, struct tdx_emu_regs *r)
 		.hkid_mask = hkid_mask(e),
 	};
 	u64 ptrs[TDX_MAX_TDMRS];
-	u32 kmin, kmax;
-	unsigned int i;
+	u32 kmin = c->num_mktme_keyids + 1;
+	u32 kmax = c->num_mktme_keyids + c->num_tdx_keyids;
+	unsigned int i, n = in->rdx;
+	u16 hkid;
 	u64 st;
 
 	if (get_state(e) != TDX_EMU_SYSINIT_DONE)
 		return TDX_SYS_CONFIG_NOT_PENDING;
-	for (i = 0; i < TDX_EMU_MAX_CPUS; i++)
-		if (c->cpu_pkg[i] != TDX_EMU_NO_PKG && !e->lp_init[i])
-			return TDX_SYS_CONFIG_NOT_PENDING;
-	if (!this_lp_init(e, NULL))
-		return TDX_SYS_LP_INIT_NOT_DONE;
-	if (!tdx_is_aligned(r->rcx, TDX_TDMR_ARRAY_ALIGN))
+	if (tdx_emu_lps_initialized(e) < e->num_lps)
+		return TDX_SYS_CONFIG_NOT_PENDING;
+	if (!shared_hpa_ok(e, in->rcx, TDX_TDMR_ARRAY_ALIGN))
 		return OPERAND(TDX_OPERAND_ID_RCX);
-	if (!r->rdx || r->rdx > c->max_tdmrs || r->rdx > TDX_MAX_TDMRS)
+	if (in->rdx > TDX_MAX_TDMRS || in->rdx > c->max_tdmrs || !in->rdx)
 		return OPERAND(TDX_OPERAND_ID_RDX);
-	if ((r->r8 >> 16) || !tdx_emu_private_keyids(c, &kmin, &kmax) ||
-	    r->r8 < kmin || r->r8 > kmax)
+	if ((in->r8 >> 16) || in->r8 < kmin || in->r8 > kmax)
 		return OPERAND(TDX_OPERAND_ID_R8);
-	if (!pa_ok(e, r->rcx, r->rdx * sizeof(u64)) ||
-	    e->ops->read(e->ctx, r->rcx, ptrs, r->rdx * sizeof(u64)))
+	/* Reserved before any TDMR is looked at; kept if CONFIG fails. */
+	hkid = in->r8;
+	e->keyid_reserved[hkid / 8] |= 1 << (hkid % 8);
+	e->global_keyid = hkid;
+	if (shared_read(e, in->rcx, ptrs, n * sizeof(u64)))
 		return OPERAND(TDX_OPERAND_ID_RCX);
-	for (i = 0; i < r->rdx; i++) {
-		if (!tdx_is_aligned(ptrs[i], TDX_TDMR_INFO_ALIGN) ||
-		    !pa_ok(e, ptrs[i], TDX_TDMR_INFO_SIZE) ||
-		    e->ops->read(e->ctx, ptrs[i], &e->tdmrs[i],
-				 TDX_TDMR_INFO_SIZE))
+	for (i = 0; i < n; i++) {
+		if (!shared_hpa_ok(e, ptrs[i], TDX_TDMR_INFO_ALIGN) ||
+		    shared_read(e, ptrs[i], &e->tdmrs[i], TDX_TDMR_INFO_SIZE))
 			return OPERAND(TDX_OPERAND_ID_RCX);
 		st = tdx_emu_check_tdmr(&p, e->tdmrs, i);
 		if (st)
 			return st;
 	}
-	e->nr_tdmrs = r->rdx;
-	for (i = 0; i < e->nr_tdmrs; i++)
+	e->nr_tdmrs = n;
+	for (i = 0; i < n; i++)
 		e->tdmr_next[i] = e->tdmrs[i].base;
-	e->global_keyid = r->r8;
 	e->pamt_bytes_init = 0;
+	e->pkg_config_bitmap = 0;
 	set_state(e, TDX_EMU_SYSCONFIG_DONE);
 	return TDX_SUCCESS;
 }
 
-static u64 sys_config(struct tdx_emu *e, struct tdx_emu_regs *r)
+static u64 sys_config(struct tdx_emu *e, const struct tdx_emu_regs *in)
 {
 	u64 st;
 
-	if (!e->ops->trylock(e->ctx, TDX_EMU_LOCK_GLOBAL, false))
+	if (!global_trylock(e, false))
 		return TDX_SYS_BUSY;
-	st = sys_config_locked(e, r);
-	e->ops->unlock(e->ctx, TDX_EMU_LOCK_GLOBAL, false);
+	st = sys_config_locked(e, in);
+	global_unlock(e, false);
 	return st;
 }
 
-static u64 key_config(struct tdx_emu *e)
+/* tdh_sys_key_config(): one package per call, the package LP.INIT found */
+static u64 key_config(struct tdx_emu *e, unsigned int lp)
 {
-	unsigned int cpu;
 	u64 st = TDX_SUCCESS;
-	int pkg;
+	u32 bit;
 
-	if (!e->ops->trylock(e->ctx, TDX_EMU_LOCK_GLOBAL, false))
+	if (!global_trylock(e, false))
 		return TDX_SYS_BUSY;
+	bit = 1U << e->lp_pkg[lp];
 	if (get_state(e) != TDX_EMU_SYSCONFIG_DONE) {
 		st = TDX_SYS_KEY_CONFIG_NOT_PENDING;
-	} else if (!this_lp_init(e, &cpu)) {
-		st = TDX_SYS_LP_INIT_NOT_DONE;
+	} else if (e->pkg_config_bitmap & bit) {
+		st = TDX_KEY_CONFIGURED;
+	} else if (tdx_emu_transient_due(e, TDX_EMU_TR_KEY_BUSY)) {
+		/* program_mktme_keys(): PCONFIG busy; the package stays open */
+		st = TDX_OPERAND_BUSY | TDX_OPERAND_ID_KEYID_BUSY;
+	} else if (tdx_emu_transient_due(e, TDX_EMU_TR_KEY_GEN_FAILED)) {
+		st = TDX_KEY_GENERATION_FAILED;
 	} else {
-		/* LP.INIT guaranteed 0 <= pkg < TDX_EMU_MAX_PKGS */
-		pkg = e->cfg.cpu_pkg[cpu];
-		if (e->pkg_key_done[pkg]) {
-			st = TDX_KEY_CONFIGURED;
-		} else {
-			e->pkg_key_done[pkg] = 1;
-			if (tdx_emu_pkgs_configured(e) >= e->num_pkgs)
-				set_state(e, TDX_EMU_SYS_READY);
-		}
+		e->pkg_config_bitmap |= bit;
+		__atomic_fetch_add(&e->num_init_pkgs, 1, __ATOMIC_RELAXED);
+		if (tdx_emu_pkgs_configured(e) == e->num_pkgs)
+			set_state(e, TDX_EMU_SYS_READY);
 	}
-	e->ops->unlock(e->ctx, TDX_EMU_LOCK_GLOBAL, false);
+	global_unlock(e, false);
 	return st;
 }
 
@@ -674,7 +724,9 @@ static int pamt_entries(struct tdx_emu *e, unsigned int i, unsigned int level,
 	return 0;
 }
 
-static u64 tdmr_init(struct tdx_emu *e, struct tdx_emu_regs *r)
+/* tdh_sys_tdmr_init(): RDX is 0 on every path but success */
+static u64 tdmr_init(struct tdx_emu *e, const struct tdx_emu_regs *in,
+		     struct tdx_emu_regs *r)
 {
 	const u64 chunk = TDX_EMU_TDMR_INIT_CHUNK;
 	unsigned int i, es = e->cfg.pamt_entry_size;
@@ -682,23 +734,22 @@ static u64 tdmr_init(struct tdx_emu *e, struct tdx_emu_regs *r)
 	u64 next, end, off, bytes;
 	int err;
 
-	if (!this_lp_init(e, NULL))
-		return TDX_SYS_LP_INIT_NOT_DONE;
-	if (!tdx_is_aligned(r->rcx, TDX_SZ_1G))
+	if (!tdx_is_aligned(in->rcx, TDX_SZ_1G) || in->rcx >= MAX_PA ||
+	    (in->rcx & hkid_mask(e)))
 		return OPERAND(TDX_OPERAND_ID_RCX);
 	for (i = 0; i < e->nr_tdmrs; i++)
-		if (e->tdmrs[i].base == r->rcx)
+		if (e->tdmrs[i].base == in->rcx)
 			break;
 	if (i == e->nr_tdmrs)
 		return OPERAND(TDX_OPERAND_ID_RCX);
-	if (!e->ops->trylock(e->ctx, TDX_EMU_LOCK_TDMR(i), false))
+	if (tdx_emu_transient_due(e, TDX_EMU_TR_TDMR_BUSY) ||
+	    !e->ops->trylock(e->ctx, TDX_EMU_LOCK_TDMR(i), false))
 		return TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
 	t = &e->tdmrs[i];
 	next = e->tdmr_next[i];
 	end = t->base + t->size;
 	if (next >= end) {
 		e->ops->unlock(e->ctx, TDX_EMU_LOCK_TDMR(i), false);
-		r->rdx = 0;
 		return TDX_TDMR_ALREADY_INITIALIZED;
 	}
 	off = next - t->base;
@@ -721,52 +772,77 @@ static u64 tdmr_init(struct tdx_emu *e, struct tdx_emu_regs *r)
 	__atomic_store_n(&e->tdmr_next[i], next, __ATOMIC_RELEASE);
 	stat_add(&e->pamt_bytes_init, bytes);
 	e->ops->unlock(e->ctx, TDX_EMU_LOCK_TDMR(i), false);
-	r->rdx = next >= end ? end : tdx_align_down(next, TDX_SZ_1G);
+	r->rdx = tdx_align_down(next, TDX_SZ_1G);
 	return TDX_SUCCESS;
 }
 
-static u64 sys_shutdown(struct tdx_emu *e)
+/* tdh_sys_shutdown(): the handoff version first, then the lock */
+static u64 sys_shutdown(struct tdx_emu *e, const struct tdx_emu_regs *in)
 {
+	const struct tdx_emu_config *c = &e->cfg;
 	u64 st = TDX_SUCCESS;
 
-	if (!e->ops->trylock(e->ctx, TDX_EMU_LOCK_GLOBAL, false))
+	if (in->rcx < c->min_update_hv || in->rcx > c->module_hv ||
+	    (c->no_downgrade && in->rcx != c->module_hv))
+		return OPERAND(TDX_OPERAND_ID_RCX);
+	if (!global_trylock(e, false))
 		return TDX_SYS_BUSY;
-	if (!this_lp_init(e, NULL))
-		st = TDX_SYS_LP_INIT_NOT_DONE;
-	else
-		set_state(e, TDX_EMU_SYS_SHUTDOWN);
-	e->ops->unlock(e->ctx, TDX_EMU_LOCK_GLOBAL, false);
+	set_state(e, TDX_EMU_SYS_SHUTDOWN);
+	/* Another LP inside the module: back to ready */
+	if (__atomic_load_n(&e->in_flight, __ATOMIC_ACQUIRE) > 1) {
+		set_state(e, TDX_EMU_SYS_READY);
+		st = TDX_SYS_BUSY;
+	}
+	global_unlock(e, false);
 	return st;
 }
 
-/* ---- dispatch ---- */
+/*
+ * tdh_sys_update(): continuing a module that handed off its state. No
+ * module ran before this one, so there is never handoff data.
+ */
+static u64 sys_update(struct tdx_emu *e)
+{
+	u64 st = TDX_SYS_INVALID_HANDOFF;
 
-static bool leaf_known(u64 leaf)
+	if (!global_trylock(e, false))
+		return TDX_SYS_BUSY;
+	if (get_state(e) != TDX_EMU_SYSINIT_DONE ||
+	    tdx_emu_lps_initialized(e) < e->num_lps)
+		st = TDX_SYS_STATE_INCORRECT;
+	global_unlock(e, false);
+	return st;
+}
+
+/* ---- dispatch: tdx_vmm_dispatcher() ---- */
+
+/* The leaves this module has (a 1.0 module has no TDH.SYS.RD*). */
+static bool leaf_emulated(const struct tdx_emu *e, u64 leaf)
 {
 	switch (leaf) {
 	case TDH_SYS_KEY_CONFIG:
 	case TDH_SYS_INFO:
 	case TDH_SYS_INIT:
-	case TDH_SYS_RD:
 	case TDH_SYS_LP_INIT:
 	case TDH_SYS_TDMR_INIT:
-	case TDH_SYS_RDALL:
 	case TDH_SYS_LP_SHUTDOWN:
 	case TDH_SYS_CONFIG:
 	case TDH_SYS_SHUTDOWN:
 	case TDH_SYS_UPDATE:
 		return true;
+	case TDH_SYS_RD:
+		return !module_1_0(e);
 	}
 	return false;
 }
 
-/* Leaves dispatched before SYS_READY; a 1.0 module does not serve RD then. */
+/* Dispatched before SYS_READY; everything else gets SYS_NOT_READY. */
 static bool allowed_before_ready(const struct tdx_emu *e, u64 leaf)
 {
 	switch (leaf) {
 	case TDH_SYS_RD:
 	case TDH_SYS_RDALL:
-		return !(e->cfg.major == 1 && e->cfg.minor == 0);
+		return !module_1_0(e);
 	case TDH_SYS_INFO:
 	case TDH_SYS_INIT:
 	case TDH_SYS_LP_INIT:
@@ -779,55 +855,105 @@ static bool allowed_before_ready(const struct tdx_emu *e, u64 leaf)
 	return false;
 }
 
-static u64 dispatch(struct tdx_emu *e, u64 leaf, struct tdx_emu_regs *r)
+/* Leaves with a version above 0 (TD leaves only, none emulated). */
+static bool leaf_versioned(u64 leaf)
 {
-	int state = get_state(e);
+	return leaf == 3 || leaf == 11 || leaf == 23 || leaf == 26 ||
+	       leaf == 30;
+}
+
+/* Outputs each handler sets first, so on every path after gating. */
+static void outputs_on_entry(u64 leaf, struct tdx_emu_regs *r)
+{
+	switch (leaf) {
+	case TDH_SYS_INIT:
+		r->rcx = 0;
+		r->rdx = 0;
+		r->r8 = 0;
+		r->r9 = 0;
+		r->r10 = 0;
+		break;
+	case TDH_SYS_LP_INIT:
+		r->rcx = 0;
+		r->rdx = 0;
+		r->r8 = 0;
+		break;
+	case TDH_SYS_INFO:
+		r->rdx = 0;
+		r->r9 = 0;
+		break;
+	case TDH_SYS_RD:
+		r->rdx = TDX_FID_NULL;
+		r->r8 = 0;
+		break;
+	case TDH_SYS_TDMR_INIT:
+		r->rdx = 0;
+		break;
+	}
+}
+
+static u64 run_leaf(struct tdx_emu *e, unsigned int lp, u64 leaf,
+		    struct tdx_emu_regs *r)
+{
+	const struct tdx_emu_regs in = *r;
+	u32 state = get_state(e);
 	u64 st;
 
 	if (state == TDX_EMU_SYS_SHUTDOWN && leaf != TDH_SYS_LP_SHUTDOWN)
 		return TDX_SYS_SHUTDOWN;
 	if (state != TDX_EMU_SYS_READY && !allowed_before_ready(e, leaf))
 		return TDX_SYS_NOT_READY;
-	if (fault_due(e, (u16)leaf, &st))
+	if (!leaf_emulated(e, leaf)) {
+		stat_add(&e->bad_rax, 1);
+		return OPERAND(TDX_OPERAND_ID_RAX);
+	}
+	outputs_on_entry(leaf, r);
+	if (leaf <= TDX_EMU_MAX_LEAF && fault_due(e, (u16)leaf, &st))
 		return st;
 
 	switch (leaf) {
 	case TDH_SYS_INIT:
-		return sys_init(e, r);
+		return sys_init(e, &in);
 	case TDH_SYS_LP_INIT:
-		return lp_init(e);
+		return lp_init(e, lp);
 	case TDH_SYS_INFO:
-		return sys_info(e, r);
+		return sys_info(e, lp, &in, r);
 	case TDH_SYS_RD:
-		return sys_rd(e, r);
+		return sys_rd(e, lp, &in, r);
 	case TDH_SYS_CONFIG:
-		return sys_config(e, r);
+		return sys_config(e, &in);
 	case TDH_SYS_KEY_CONFIG:
-		return key_config(e);
+		return key_config(e, lp);
 	case TDH_SYS_TDMR_INIT:
-		return tdmr_init(e, r);
+		return tdmr_init(e, &in, r);
 	case TDH_SYS_SHUTDOWN:
-		return sys_shutdown(e);
-	case TDH_SYS_LP_SHUTDOWN:
-		return TDX_SUCCESS;
+		return sys_shutdown(e, &in);
+	case TDH_SYS_UPDATE:
+		return sys_update(e);
 	}
-	/* RDALL, UPDATE: not emulated */
-	return OPERAND(TDX_OPERAND_ID_RAX);
+	return TDX_SUCCESS;	/* TDH.SYS.LP.SHUTDOWN: deprecated, no-op */
 }
 
 u64 tdx_emu_seamcall(struct tdx_emu *e, u64 rax, struct tdx_emu_regs *r)
 {
-	u64 leaf = rax & 0xffff;
+	int lp = tdx_emu_lp_find(&e->cfg, e->ops->cpu_apic_id(e->ctx));
+	u64 leaf = rax & 0xffff, version = (rax >> 16) & 0xff;
 	u64 st;
 
-	if ((rax >> 16) || !leaf_known(leaf)) {
+	if (lp < 0)
+		return TDX_SEAMCALL_VMFAILINVALID;
+	__atomic_fetch_add(&e->in_flight, 1, __ATOMIC_ACQ_REL);
+	if ((rax >> 24) || (version && !leaf_versioned(leaf))) {
 		stat_add(&e->bad_rax, 1);
-		return OPERAND(TDX_OPERAND_ID_RAX);
+		st = OPERAND(TDX_OPERAND_ID_RAX);
+	} else {
+		if (leaf <= TDX_EMU_MAX_LEAF)
+			stat_add(&e->calls[leaf], 1);
+		st = run_leaf(e, lp, leaf, r);
+		if ((st & TDX_STATUS_ERROR_BIT) && leaf <= TDX_EMU_MAX_LEAF)
+			stat_add(&e->errors[leaf], 1);
 	}
-	stat_add(&e->calls[leaf], 1);
-	st = dispatch(e, leaf, r);
-	if (st & TDX_STATUS_ERROR_BIT)
-		stat_add(&e->errors[leaf], 1);
+	__atomic_fetch_sub(&e->in_flight, 1, __ATOMIC_ACQ_REL);
 	return st;
 }
 

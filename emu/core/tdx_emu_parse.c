@@ -152,60 +152,96 @@ int tdx_emu_format_cmrs(const struct tdx_cmr_info *cmrs, unsigned int nr,
 	return (int)n;
 }
 
-int tdx_emu_parse_cpus(const char *buf, size_t len, u8 *map)
+/*
+ * One "A[-B]:P" item at the cursor, or 0 at the end of input, or -EINVAL.
+ * APIC ids up to 0xfffffffe (0xffffffff is the broadcast id).
+ */
+static int lp_item(struct cursor *c, u64 *a, u64 *b, u64 *p)
 {
-	u8 tmp[TDX_EMU_MAX_CPUS];
-	struct cursor c = { buf, buf + len };
-	unsigned int i, n = 0;
-	u64 a, b, p;
+	if (at_end(c))
+		return 0;
+	if (num(c, a))
+		return -EINVAL;
+	*b = *a;
+	if (eat(c, '-') && num(c, b))
+		return -EINVAL;
+	if (!eat(c, ':') || num(c, p) || !token_end(c))
+		return -EINVAL;
+	if (*a > *b || *b >= 0xffffffffULL || *p > 0xffffffffULL)
+		return -EINVAL;
+	return 1;
+}
 
-	for (i = 0; i < TDX_EMU_MAX_CPUS; i++)
-		tmp[i] = TDX_EMU_NO_PKG;
-	while (!at_end(&c)) {
-		if (num(&c, &a))
+/* Does [a, b] meet an item before @upto? */
+static bool lp_seen(const char *buf, const char *upto, u64 a, u64 b)
+{
+	struct cursor c = { buf, upto };
+	u64 x, y, p;
+
+	while (lp_item(&c, &x, &y, &p) > 0)
+		if (x <= b && a <= y)
+			return true;
+	return false;
+}
+
+int tdx_emu_parse_lps(const char *buf, size_t len, struct tdx_emu_lp *lps,
+		      unsigned int *nr)
+{
+	struct cursor c = { buf, buf + len };
+	unsigned int i, j, n = 0;
+	const char *item;
+	u64 a, b, p, v;
+	int ret;
+
+	/* Validate everything first: @lps is written only on success. */
+	for (;;) {
+		skip_seps(&c);
+		item = c.p;
+		ret = lp_item(&c, &a, &b, &p);
+		if (ret <= 0)
+			break;
+		if (b - a + 1 > TDX_EMU_MAX_LPS - n || lp_seen(buf, item, a, b))
 			return -EINVAL;
-		b = a;
-		if (eat(&c, '-') && num(&c, &b))
-			return -EINVAL;
-		if (!eat(&c, ':') || num(&c, &p) || !token_end(&c))
-			return -EINVAL;
-		if (a > b || b >= TDX_EMU_MAX_CPUS || p > TDX_EMU_MAX_PKG_ID)
-			return -EINVAL;
-		for (i = a; i <= b; i++) {
-			if (tmp[i] != TDX_EMU_NO_PKG)
-				return -EINVAL;
-			tmp[i] = (u8)p;
-			n++;
+		n += b - a + 1;
+	}
+	if (ret < 0 || !n)
+		return -EINVAL;
+	c.p = buf;
+	for (i = 0; lp_item(&c, &a, &b, &p) > 0;) {
+		for (v = a; v <= b; v++, i++) {
+			/* insertion sort by APIC id */
+			for (j = i; j && lps[j - 1].apic_id > v; j--)
+				lps[j] = lps[j - 1];
+			lps[j].apic_id = (u32)v;
+			lps[j].pkg = (u32)p;
 		}
 	}
-	if (!n)
-		return -EINVAL;
-	memcpy(map, tmp, sizeof(tmp));
+	*nr = n;
 	return 0;
 }
 
-int tdx_emu_format_cpus(const u8 *map, char *out, size_t len)
+int tdx_emu_format_lps(const struct tdx_emu_lp *lps, unsigned int nr,
+		       char *out, size_t len)
 {
 	unsigned int i = 0, j;
 	size_t n = 0;
 
 	if (len)
 		out[0] = '\0';
-	while (i < TDX_EMU_MAX_CPUS) {
-		if (map[i] == TDX_EMU_NO_PKG) {
-			i++;
-			continue;
-		}
-		for (j = i; j + 1 < TDX_EMU_MAX_CPUS && map[j + 1] == map[i];)
+	while (i < nr) {
+		j = i;
+		while (j + 1 < nr && lps[j + 1].pkg == lps[i].pkg &&
+		       lps[j + 1].apic_id == lps[j].apic_id + 1)
 			j++;
 		if (j == i)
 			n += snprintf(out + (n < len ? n : len),
 				      n < len ? len - n : 0, "%s%u:%u",
-				      n ? " " : "", i, map[i]);
+				      n ? " " : "", lps[i].apic_id, lps[i].pkg);
 		else
 			n += snprintf(out + (n < len ? n : len),
 				      n < len ? len - n : 0, "%s%u-%u:%u",
-				      n ? " " : "", i, j, map[i]);
+				      n ? " " : "", lps[i].apic_id,
+				      lps[j].apic_id, lps[i].pkg);
 		i = j + 1;
 	}
 	n += snprintf(out + (n < len ? n : len), n < len ? len - n : 0, "\n");
@@ -298,4 +334,72 @@ int tdx_emu_parse_fault(const char *buf, size_t len, bool *clear, u16 *leaf,
 	*status = s;
 	*nth = (u32)n;
 	return 0;
+}
+
+static const char * const transient_names[TDX_EMU_NR_TRANSIENTS] = {
+	[TDX_EMU_TR_RND_NO_ENTROPY] = "rnd_no_entropy",
+	[TDX_EMU_TR_KEY_GEN_FAILED] = "key_generation_failed",
+	[TDX_EMU_TR_KEY_BUSY] = "key_busy",
+	[TDX_EMU_TR_SYS_BUSY] = "sys_busy",
+	[TDX_EMU_TR_TDMR_BUSY] = "tdmr_busy",
+};
+
+const char *tdx_emu_transient_name(unsigned int t)
+{
+	return t < TDX_EMU_NR_TRANSIENTS ? transient_names[t] : NULL;
+}
+
+int tdx_emu_parse_transients(const char *buf, size_t len,
+			     struct tdx_emu_transients *t)
+{
+	struct tdx_emu_transients tmp = *t;
+	struct cursor c = { buf, buf + len };
+	bool any = false;
+	unsigned int i;
+	u64 v;
+
+	while (!at_end(&c)) {
+		if ((size_t)(c.end - c.p) >= 3 && !memcmp(c.p, "off", 3)) {
+			c.p += 3;
+			if (!token_end(&c))
+				return -EINVAL;
+			memset(tmp.rate, 0, sizeof(tmp.rate));
+			any = true;
+			continue;
+		}
+		if (eat_key(&c, "seed")) {
+			if (num(&c, &tmp.seed) || !token_end(&c))
+				return -EINVAL;
+			any = true;
+			continue;
+		}
+		for (i = 0; i < TDX_EMU_NR_TRANSIENTS; i++)
+			if (eat_key(&c, transient_names[i]))
+				break;
+		if (i == TDX_EMU_NR_TRANSIENTS || num(&c, &v) ||
+		    !token_end(&c) || v > TDX_EMU_RATE_MAX)
+			return -EINVAL;
+		tmp.rate[i] = (u16)v;
+		any = true;
+	}
+	if (!any)
+		return -EINVAL;
+	*t = tmp;
+	return 0;
+}
+
+int tdx_emu_format_transients(const struct tdx_emu_transients *t, char *out,
+			      size_t len)
+{
+	unsigned int i;
+	size_t n = 0;
+
+	if (len)
+		out[0] = '\0';
+	for (i = 0; i < TDX_EMU_NR_TRANSIENTS; i++)
+		n += snprintf(out + (n < len ? n : len), n < len ? len - n : 0,
+			      "%s=%u ", transient_names[i], t->rate[i]);
+	n += snprintf(out + (n < len ? n : len), n < len ? len - n : 0,
+		      "seed=%llu\n", (unsigned long long)t->seed);
+	return (int)n;
 }

@@ -24,12 +24,16 @@ int tdx_emu_format_cmrs(const struct tdx_cmr_info *cmrs, unsigned int nr,
 			char *out, size_t len);
 
 /*
- * CPU-to-package map: "A[-B]:P" items separated by space, comma or newline,
- * CPU ids < TDX_EMU_MAX_CPUS, packages <= TDX_EMU_MAX_PKG_ID, no CPU twice.
- * @map gets TDX_EMU_MAX_CPUS entries (TDX_EMU_NO_PKG where absent).
+ * The platform's logical processors: "A[-B]:P" items (x2APIC ids A to B,
+ * all in package P) separated by space, comma or newline; APIC ids up to
+ * 0xfffffffe, no APIC id twice, at most TDX_EMU_MAX_LPS in all. @lps
+ * (room for TDX_EMU_MAX_LPS) gets them sorted by APIC id.
  */
-int tdx_emu_parse_cpus(const char *buf, size_t len, u8 *map);
-int tdx_emu_format_cpus(const u8 *map, char *out, size_t len);
+int tdx_emu_parse_lps(const char *buf, size_t len, struct tdx_emu_lp *lps,
+		      unsigned int *nr);
+/* The same form, runs of consecutive APIC ids in one package merged. */
+int tdx_emu_format_lps(const struct tdx_emu_lp *lps, unsigned int nr,
+		       char *out, size_t len);
 
 /* "mktme=N tdx=M" (either or both); N + M must fit 15 KeyID bits. */
 int tdx_emu_parse_keyids(const char *buf, size_t len, u32 *mktme, u32 *tdx);
@@ -44,5 +48,20 @@ int tdx_emu_parse_version(const char *buf, size_t len, u16 *major,
  */
 int tdx_emu_parse_fault(const char *buf, size_t len, bool *clear, u16 *leaf,
 			u64 *status, u32 *nth);
+
+/*
+ * Transient failure rates: "NAME=N" (per mille, 0..1000) for the names of
+ * tdx_emu_transient_name(), "seed=S" (u64) and "off" (every rate 0), in
+ * any order; what is not named keeps its value. Writes @t on success.
+ */
+int tdx_emu_parse_transients(const char *buf, size_t len,
+			     struct tdx_emu_transients *t);
+/* "rnd_no_entropy=N ... tdmr_busy=N seed=S\n": every rate, then the seed. */
+int tdx_emu_format_transients(const struct tdx_emu_transients *t, char *out,
+			      size_t len);
+/* "rnd_no_entropy", "key_generation_failed", "key_busy", "sys_busy",
+ * "tdmr_busy" for enum tdx_emu_transient; NULL beyond.
+ */
+const char *tdx_emu_transient_name(unsigned int t);
 
 #endif /* TDX_EMU_PARSE_H */

@@ -46,9 +46,21 @@ tap_is "$(cat $EMU/pamt_entry_size)" 16 "default pamt_entry_size"
 tap_is "$(cat $EMU/vendor_id)" 0x8086 "default vendor_id"
 tap_is "$(cat $EMU/tdmr_init_delay_ns)" 0 "default tdmr_init_delay_ns"
 tap_is "$(cat $EMU/fault)" "" "no faults pending"
-last=$(($(nproc --all) - 1))
-if [ "$last" -eq 0 ]; then want_cpus="0:0"; else want_cpus="0-$last:0"; fi
-tap_is "$(cat $EMU/cpus)" "$want_cpus" "default cpus: present CPUs, package 0"
+# Default CPUs: the firmware's (MADT, CPUID), one "APIC:PACKAGE" each;
+# here every one is also a Linux CPU, whose APIC id and package Linux shows
+expand_lps() {	# "A[-B]:P" items -> "APIC:PKG" lines, sorted
+	tr ', ' '\n\n' | while IFS=: read -r ids p; do
+		[ -n "$ids" ] || continue
+		a=${ids%-*} b=${ids#*-}
+		for ((i = a; i <= b; i++)); do echo "$i:$p"; done
+	done | sort -n
+}
+want_lps=$(for c in /sys/devices/system/cpu/cpu[0-9]*; do
+	n=${c##*cpu}
+	a=$(awk -v n="$n" '$1 == "processor" { p = $3 } $1 == "apicid" && p == n { print $3 }' /proc/cpuinfo)
+	echo "$a:$(cat $c/topology/physical_package_id)"
+done | sort -n)
+tap_is "$(expand_lps <$EMU/cpus)" "$want_lps" "default cpus: the firmware's, APIC id:package"
 
 # Default CMRs: a BIOS's, from the boot memory map (computed here on its
 # own); like real CMR lists they start at 1 MiB, unlike /proc/iomem
@@ -74,7 +86,7 @@ check_bad cmrs "0x2000-0x1000"
 check_bad cmrs "0x1000"
 check_bad cpus "0-1"
 check_bad cpus "0:0 0:1"
-check_bad cpus "600:0"
+check_bad cpus "0xffffffff:0"	# the x2APIC broadcast id
 check_bad keyids "foo=3"
 check_bad keyids "mktme=30000 tdx=30000"
 check_bad version "1"
@@ -157,9 +169,23 @@ else
 		tap_is "$(wr 0 $EMU/attached)" EBUSY \
 			"detach refused once the host configured the module" ;;
 	*)
+		tap_is "$(wr 1 $EMU/reset)" EBUSY "reset while attached: EBUSY"
 		tap_is "$(wr 0 $EMU/attached)" ok "detach before configuration"
 		tap_is "$(cat $EMU/attached)" 0 "attached reads 0"
-		tap_is "$(wr 5 $EMU/max_tdmrs)" ok "config writable again"
+		# The module keeps its state, as the real one in SEAMRR does
+		tap_cmd "detached module still past SYS.INIT" -- \
+			grep -q '^sys_state: SYSINIT_DONE$' $EMU/state
+		tap_is "$(wr 5 $EMU/max_tdmrs)" EBUSY \
+			"config write after SYS.INIT, detached: EBUSY"
+		tap_cmd "logged: reset first" -- sh -c \
+			"dmesg | grep -q 'tdx_emu: max_tdmrs: refused: the module is past power-on; write 1 to reset first'"
+		tap_is "$(wr 2 $EMU/reset)" EINVAL "reset: only 1"
+		tap_is "$(cat $EMU/reset)" 1 "reset reads 1: not at power-on"
+		tap_is "$(wr 1 $EMU/reset)" ok "platform reset"
+		tap_cmd "module powered on afresh" -- \
+			grep -q '^sys_state: SYSINIT_PENDING$' $EMU/state
+		tap_is "$(cat $EMU/reset)" 0 "reset reads 0 at power-on"
+		tap_is "$(wr 5 $EMU/max_tdmrs)" ok "config writable after a reset"
 		wr 64 $EMU/max_tdmrs >/dev/null
 		tap_cmd "rmmod tdx_emu" -- rmmod tdx_emu
 		tap_cmd "modprobe tdx_emu again" -- modprobe tdx_emu ;;

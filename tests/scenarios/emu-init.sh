@@ -23,6 +23,7 @@ tap_is "$(cat $T/state)" unsupported "1.0: tdx_sys unsupported"
 tap_cmd "1.0: error says too old, update ($(cat $T/error))" -- \
 	grep -q 'TDX module 1.0 too old.*update the TDX module' $T/error
 tap_is "$(cat $EMU/attached)" 0 "not attached after the 1.0 probe"
+echo 1 >$EMU/reset
 
 # A 1.5 module without NO_RBP_MOD (TDX_FEATURES0 bit 18)
 echo 1.5.0 >$EMU/version
@@ -32,6 +33,7 @@ tap_cmd "no NO_RBP_MOD: attach refused" -- \
 	sh -c "! echo 1 > $EMU/attached 2>/dev/null"
 tap_cmd "no NO_RBP_MOD: error names it ($(cat $T/error))" -- \
 	grep -q 'lacks NO_RBP_MOD, bit 18.*update the TDX module' $T/error
+echo 1 >$EMU/reset
 echo "$f0" >$EMU/features0
 
 # One RND_NO_ENTROPY on SYS.INIT: the host retries

@@ -80,7 +80,7 @@ inject 33 $TDX_SYS_BUSY
 inject 35 $TDX_RND_NO_ENTROPY
 emu_set attached 1
 tap_is "$(cat $T/state)" uninitialized "SYS_BUSY / RND_NO_ENTROPY at probe retried"
-emu_set attached 0
+emu_fresh
 tap_is "$(cat $T/state)" unsupported "detach: unsupported again"
 emu_set fault clear
 
@@ -95,6 +95,7 @@ tap_cmd "attach fails when neither RD nor INFO work" -- \
 	sh -c "! echo 1 > $EMU/attached 2>/dev/null"
 expect unsupported "TDX module too old.*update the TDX module" "RD SYS_NOT_READY"
 emu_set fault clear
+emu_fresh
 
 emu_set keyids "mktme=15 tdx=0"
 tap_cmd "attach fails without TDX KeyIDs" -- \
@@ -120,7 +121,7 @@ initialize
 expect uninitialized "outside convertible memory.*$(printf '0x%x-0x%x' "$cut" "$le").*offline those memory blocks" \
 	"non-convertible online memory"
 tap_is "$(cat $T/tdmrs)" "" "non-convertible: no TDMRs"
-emu_set attached 0
+emu_fresh
 emu_set cmrs "$(cmr_list "$CMRS")"
 
 # --- init-time failures before CONFIG: retryable ------------------------

@@ -2,7 +2,8 @@
 /*
  * tdx_emu_check: one negative test per TDH.SYS.CONFIG rule (section 3 of
  * the model) and per CMR list rule, each giving exactly that violation on
- * an otherwise valid configuration and checking the exact status.
+ * an otherwise valid configuration and checking the exact status and
+ * detail bytes; where two rules are broken, the module's precedence.
  */
 #include "tap.h"
 #include "tdx_emu_check.h"
@@ -141,8 +142,25 @@ static void test_rule4(void)
 	t[1].rsvd[0].size = 0;
 	t[1].rsvd[1].offset = 0;
 	t[1].rsvd[1].size = 4 * K4;
+	CHECK(TDX_NON_ORDERED_RESERVED_IN_TDMR | TDX_DETAIL(1, 0, 0),
+	      "rule 4: entry after the null entry, reported at the null slot");
+	good();
+	t[1].rsvd[0].size = K4;
+	t[1].rsvd[2].offset = 2 * M;
+	t[1].rsvd[2].size = K4;
 	CHECK(TDX_NON_ORDERED_RESERVED_IN_TDMR | TDX_DETAIL(1, 1, 0),
-	      "rule 4: entry after the null entry");
+	      "rule 4: null slot 1 followed by an area: (1, 1)");
+	good();
+	t[1].rsvd[0].offset = 0x123;	/* a null slot's offset */
+	t[1].rsvd[5].offset = 0x456;
+	CHECK(TDX_SUCCESS, "rule 4: offsets of unused slots are not looked at");
+	good();
+	t[3].rsvd[0].offset = 8 * M;
+	t[3].rsvd[0].size = 4 * M;
+	t[3].rsvd[1].offset = 4 * M + 0x800;	/* below AND misaligned */
+	t[3].rsvd[1].size = K4;
+	CHECK(TDX_NON_ORDERED_RESERVED_IN_TDMR | TDX_DETAIL(3, 1, 0),
+	      "rule 4: order is checked before alignment");
 	good();
 	t[1].rsvd[0].offset = 0x800;
 	t[1].rsvd[0].size = K4;
@@ -249,8 +267,26 @@ static void test_rule6(void)
 	      "rule 6: PAMT_1G of TDMR 3 overlaps TDMR 1's PAMT_1G");
 	good();
 	t[1].pamt_1g_base = t[1].pamt_4k_base + 4 * M - K4;
-	CHECK(TDX_PAMT_OVERLAP | TDX_DETAIL(1, 2, 1),
-	      "rule 6: PAMT levels of one TDMR overlap each other");
+	CHECK(TDX_PAMT_OVERLAP | TDX_DETAIL(1, 0, 1),
+	      "rule 6: own PAMT_4K/PAMT_1G: the lower level (4K) reported");
+	good();
+	t[1].pamt_2m_base = t[1].pamt_4k_base + 4 * M - K4;
+	CHECK(TDX_PAMT_OVERLAP | TDX_DETAIL(1, 0, 1),
+	      "rule 6: own PAMT_4K/PAMT_2M -> (1, 0, 1)");
+	good();
+	t[1].pamt_1g_base = t[1].pamt_2m_base;
+	CHECK(TDX_PAMT_OVERLAP | TDX_DETAIL(1, 1, 1),
+	      "rule 6: own PAMT_2M/PAMT_1G -> (1, 1, 1)");
+	good();
+	t[2].pamt_1g_base = t[1].pamt_2m_base;	/* vs TDMR 1 */
+	t[2].pamt_4k_base = t[0].pamt_4k_base;	/* vs TDMR 0 */
+	CHECK(TDX_PAMT_OVERLAP | TDX_DETAIL(2, 0, 0),
+	      "rule 6: earlier TDMRs in the outer loop, levels 4K, 2M, 1G inside");
+	good();
+	t[2].pamt_4k_base = t[2].pamt_2m_base - K4;	/* own levels */
+	t[2].pamt_1g_base = t[0].pamt_1g_base;	/* vs TDMR 0 */
+	CHECK(TDX_PAMT_OVERLAP | TDX_DETAIL(2, 2, 0),
+	      "rule 6: earlier TDMRs before the TDMR's own levels");
 	good();
 	t[1].pamt_2m_base = t[1].pamt_4k_base + 4 * M;	/* touching */
 	CHECK(TDX_SUCCESS, "rule 6: touching PAMTs allowed");
@@ -280,8 +316,13 @@ static void test_rule7(void)
 	good();
 	/* TDMR 1's PAMT_1G lies in TDMR 3, checked when TDMR 3 comes */
 	t[1].pamt_1g_base = 5 * G + 16 * M;
-	CHECK(TDX_PAMT_OVERLAP | TDX_DETAIL(3, 2, 1),
-	      "rule 7: earlier TDMR's PAMT in a later TDMR's available memory");
+	CHECK(TDX_PAMT_OVERLAP | TDX_DETAIL(1, 2, 3),
+	      "rule 7: earlier TDMR's PAMT in a later TDMR's memory: owner first");
+	good();
+	t[3].pamt_4k_base = 4 * G + 512 * M;	/* in TDMR 2 */
+	t[0].pamt_1g_base = 5 * G + 16 * M;	/* in TDMR 3 */
+	CHECK(TDX_PAMT_OVERLAP | TDX_DETAIL(0, 2, 3),
+	      "rule 7: both directions per earlier TDMR (TDMR 0 before TDMR 2)");
 	good();
 	t[1].pamt_1g_base = 5 * G + 16 * M;
 	t[3].rsvd[0].offset = 16 * M;
@@ -403,8 +444,8 @@ static void test_cmrs(void)
 	TAP_EQ_U64(tdx_emu_check_cmrs(c, 4, 0), TDX_CMR_LIST_INVALID,
 		   "CMRs: overflow");
 	memset(c, 0, sizeof(c));
-	TAP_EQ_U64(tdx_emu_check_cmrs(c, 4, hm), TDX_CMR_LIST_INVALID,
-		   "CMRs: no non-null entry");
+	TAP_EQ_U64(tdx_emu_check_cmrs(c, 4, hm), TDX_SUCCESS,
+		   "CMRs: an all-null list passes");
 	TAP_EQ_U64(tdx_emu_check_cmrs(c, TDX_MAX_CMRS + 1, hm),
 		   TDX_CMR_LIST_INVALID, "CMRs: more than 32 entries");
 

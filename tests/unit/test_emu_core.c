@@ -1,229 +1,74 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tdx_emu_core: the emulated module's leaves driven through SEAMCALLs with
- * simulated physical memory, CPUs and locks: RAX checks, gating, the state
- * machine, operand checks, lock outcomes, fault injection, RD iteration,
- * TDMR.INIT call counts and the PAMT bytes it writes.
+ * tdx_emu_core: the emulated module's leaves driven through SEAMCALLs on a
+ * simulated platform (emu_harness.h): RAX checks, gating, the outputs every
+ * path sets, the state machine, operand checks, locks, LP identity by
+ * x2APIC id, KeyID rules, RD lookup and iteration, TDMR.INIT and the PAMT
+ * bytes it writes, shutdown, update and fault injection. Each rule is
+ * checked with the exact status the 1.5 module returns.
  */
-#include <stdlib.h>
-#include "tap.h"
-#include "tdx_emu_core.h"
+#include "emu_harness.h"
 
-#define G	TDX_SZ_1G
-#define M	0x100000ULL
-#define K4	TDX_SZ_4K
-#define MEM	(64 * M)	/* simulated RAM at PA [0, 64M) */
+#define INV	TDX_OPERAND_INVALID
+#define RAX_INV	(TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX)
 
-/* Buffers in simulated memory */
-#define PA_INFO		0x10000ULL
-#define PA_CMRS		0x11000ULL
-#define PA_PTRS		0x12000ULL
-#define PA_TDMR0	0x13000ULL
-#define PA_TDMR1	0x13200ULL
-#define PA_PAMT0	(16 * M)	/* 4K 4M, 2M 8K, 1G 4K */
-#define PA_PAMT1	(32 * M)	/* 4K 8M, 2M 16K, 1G 4K */
-
-static u8 *mem;
-static unsigned int cur_cpu;
-static int held[TDX_EMU_NR_LOCKS];	/* >0 readers, -1 writer */
-static u64 delayed_ns, delay_calls;
-
-static int h_read(void *ctx, u64 pa, void *buf, size_t len)
+static bool regs_eq(const struct tdx_emu_regs *a, const struct tdx_emu_regs *b)
 {
-	(void)ctx;
-	if (pa >= MEM || len > MEM - pa)
-		return -EFAULT;
-	memcpy(buf, mem + pa, len);
-	return 0;
+	return !memcmp(a, b, sizeof(*a));
 }
 
-static int h_write(void *ctx, u64 pa, const void *buf, size_t len)
-{
-	(void)ctx;
-	if (pa >= MEM || len > MEM - pa)
-		return -EFAULT;
-	memcpy(mem + pa, buf, len);
-	return 0;
-}
-
-static unsigned int h_cpu(void *ctx)
-{
-	(void)ctx;
-	return cur_cpu;
-}
-
-static bool h_trylock(void *ctx, unsigned int l, bool shared)
-{
-	(void)ctx;
-	if (held[l] < 0 || (!shared && held[l] > 0))
-		return false;
-	held[l] = shared ? held[l] + 1 : -1;
-	return true;
-}
-
-static void h_lock(void *ctx, unsigned int l)
-{
-	(void)ctx;
-	if (held[l])
-		abort();	/* would deadlock */
-	held[l] = -1;
-}
-
-static void h_unlock(void *ctx, unsigned int l, bool shared)
-{
-	(void)ctx;
-	if (shared ? held[l] <= 0 : held[l] != -1)
-		abort();	/* unbalanced */
-	held[l] = shared ? held[l] - 1 : 0;
-}
-
-static void h_delay(void *ctx, u64 ns)
-{
-	(void)ctx;
-	delayed_ns += ns;
-	delay_calls++;
-}
-
-static const struct tdx_emu_ops ops = {
-	.read = h_read, .write = h_write, .cpu = h_cpu,
-	.trylock = h_trylock, .lock = h_lock, .unlock = h_unlock,
-	.delay_ns = h_delay,
+static const struct tdx_emu_regs junk = {
+	.rcx = 0x1111, .rdx = 0x2222, .r8 = 0x8888, .r9 = 0x9999,
+	.r10 = 0xAAAA, .r11 = 0xBBBB,
 };
-
-static struct tdx_emu *e;
-
-static u64 call(u64 leaf, struct tdx_emu_regs *r)
-{
-	struct tdx_emu_regs z = { 0 };
-
-	return tdx_emu_seamcall(e, leaf, r ? r : &z);
-}
-
-static u64 call_on(unsigned int cpu, u64 leaf)
-{
-	cur_cpu = cpu;
-	return call(leaf, NULL);
-}
-
-static bool locks_free(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < TDX_EMU_NR_LOCKS; i++)
-		if (held[i])
-			return false;
-	return true;
-}
-
-/*
- * Platform: CPUs 0-1 package 0, CPUs 2-3 package 1; CMRs [0, 4G) and
- * [8G, 9G); TDMR 0 [0,1G) with [0,64M) reserved (our RAM, holding the
- * PAMTs), TDMR 1 [1G,3G) with [1G+12K, 1G+20K) reserved.
- */
-static void setup(void)
-{
-	unsigned int i;
-
-	memset(mem, 0, MEM);
-	memset(held, 0, sizeof(held));
-	delayed_ns = 0;
-	delay_calls = 0;
-	cur_cpu = 0;
-	tdx_emu_config_default(&e->cfg);
-	for (i = 0; i < 4; i++)
-		e->cfg.cpu_pkg[i] = i / 2;
-	e->cfg.cmrs[0].base = 0;
-	e->cfg.cmrs[0].size = 4 * G;
-	e->cfg.cmrs[1].base = 8 * G;
-	e->cfg.cmrs[1].size = G;
-	e->cfg.nr_cmrs = 2;
-	tdx_emu_init(e, &ops, NULL);
-}
-
-static void put_tdmrs(void)
-{
-	struct tdx_tdmr_info t[2];
-	u64 ptrs[2] = { PA_TDMR0, PA_TDMR1 };
-
-	memset(t, 0, sizeof(t));
-	t[0].base = 0;
-	t[0].size = G;
-	t[0].pamt_4k_base = PA_PAMT0;
-	t[0].pamt_4k_size = 4 * M;
-	t[0].pamt_2m_base = PA_PAMT0 + 4 * M;
-	t[0].pamt_2m_size = 8192;
-	t[0].pamt_1g_base = PA_PAMT0 + 4 * M + 8192;
-	t[0].pamt_1g_size = K4;
-	t[0].rsvd[0].offset = 0;
-	t[0].rsvd[0].size = 64 * M;
-	t[1].base = G;
-	t[1].size = 2 * G;
-	t[1].pamt_4k_base = PA_PAMT1;
-	t[1].pamt_4k_size = 8 * M;
-	t[1].pamt_2m_base = PA_PAMT1 + 8 * M;
-	t[1].pamt_2m_size = 16384;
-	t[1].pamt_1g_base = PA_PAMT1 + 8 * M + 16384;
-	t[1].pamt_1g_size = K4;
-	t[1].rsvd[0].offset = 3 * K4;
-	t[1].rsvd[0].size = 2 * K4;
-	memcpy(mem + PA_TDMR0, &t[0], sizeof(t[0]));
-	memcpy(mem + PA_TDMR1, &t[1], sizeof(t[1]));
-	memcpy(mem + PA_PTRS, ptrs, sizeof(ptrs));
-}
-
-static u64 do_config(void)
-{
-	struct tdx_emu_regs r = { .rcx = PA_PTRS, .rdx = 2, .r8 = 32 };
-
-	return call(TDH_SYS_CONFIG, &r);
-}
-
-/* SYS.INIT + LP.INIT on every CPU */
-static void to_sysinit_done(void)
-{
-	unsigned int i;
-
-	call_on(0, TDH_SYS_INIT);
-	for (i = 0; i < 4; i++)
-		call_on(i, TDH_SYS_LP_INIT);
-	cur_cpu = 0;
-}
-
-static void to_ready(void)
-{
-	to_sysinit_done();
-	put_tdmrs();
-	do_config();
-	call_on(0, TDH_SYS_KEY_CONFIG);
-	call_on(2, TDH_SYS_KEY_CONFIG);
-	cur_cpu = 0;
-}
 
 static void test_rax(void)
 {
-	const u64 inv = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
+	struct tdx_emu_regs r = junk;
 
 	setup();
-	TAP_EQ_U64(call(TDH_SYS_INIT | (1ULL << 16), NULL), inv,
+	TAP_EQ_U64(call(TDH_SYS_INIT | (1ULL << 16), &r), RAX_INV,
 		   "RAX: version 1 on an init leaf");
-	TAP_EQ_U64(call(TDH_SYS_INIT | (1ULL << 24), NULL), inv,
+	TAP_EQ_U64(call(TDH_SYS_INIT | (1ULL << 24), &r), RAX_INV,
 		   "RAX: reserved bit 24");
-	TAP_EQ_U64(call(TDH_SYS_INIT | (1ULL << 63), NULL), inv,
+	TAP_EQ_U64(call(TDH_SYS_INIT | (1ULL << 63), &r), RAX_INV,
 		   "RAX: reserved bit 63");
-	TAP_EQ_U64(call(0, NULL), inv, "RAX: unknown leaf 0");
-	TAP_EQ_U64(call(46, NULL), inv, "RAX: unknown leaf 46");
-	TAP_EQ_U64(call(TDH_SYS_RDALL, NULL), inv, "RDALL not emulated");
+	TAP_EQ_U64(call(46 | (1ULL << 16), &r), RAX_INV,
+		   "RAX: version on an unknown leaf");
+	TAP_OK(regs_eq(&r, &junk), "RAX errors change no register");
+	TAP_EQ_U64(call(0, &r), TDX_SYS_NOT_READY,
+		   "unknown before SYS_READY: TD leaf 0 -> SYS_NOT_READY");
+	TAP_EQ_U64(call(46, &r), TDX_SYS_NOT_READY,
+		   "unknown leaf 46 before SYS_READY -> SYS_NOT_READY");
+	TAP_EQ_U64(call(0x1234, &r), TDX_SYS_NOT_READY,
+		   "unknown leaf 0x1234 before SYS_READY -> SYS_NOT_READY");
+	TAP_EQ_U64(call(3 | (1ULL << 16), &r), TDX_SYS_NOT_READY,
+		   "TD leaf 3 has versions: RAX passes, then gating");
+	TAP_EQ_U64(call(TDH_SYS_RDALL, &r), RAX_INV,
+		   "RDALL passes gating, is not emulated: OPERAND_INVALID|RAX");
 	TAP_EQ_U64(e->sys_state, TDX_EMU_SYSINIT_PENDING,
 		   "RAX errors change nothing");
-	TAP_EQ_U64(e->bad_rax, 5, "bad RAX counted");
+	TAP_EQ_U64(e->bad_rax, 5, "bad RAX and unserved leaves counted");
+	to_ready();
+	r = junk;
+	TAP_EQ_U64(call(46, &r), RAX_INV,
+		   "unknown leaf after SYS_READY -> OPERAND_INVALID|RAX");
+	TAP_EQ_U64(call(0, &r), RAX_INV,
+		   "TD leaf after SYS_READY: not emulated -> OPERAND_INVALID|RAX");
+	TAP_EQ_U64(call(TDH_SYS_INIT | (2ULL << 16), &r), RAX_INV,
+		   "version 2 after SYS_READY");
+	TAP_OK(regs_eq(&r, &junk), "no register changed");
 }
 
 static void test_gating(void)
 {
+	struct tdx_emu_regs r = junk;
+
 	setup();
-	TAP_EQ_U64(call(TDH_SYS_TDMR_INIT, NULL), TDX_SYS_NOT_READY,
+	TAP_EQ_U64(call(TDH_SYS_TDMR_INIT, &r), TDX_SYS_NOT_READY,
 		   "gating: TDMR.INIT before ready");
-	TAP_EQ_U64(call(TDH_SYS_SHUTDOWN, NULL), TDX_SYS_NOT_READY,
+	TAP_OK(regs_eq(&r, &junk), "gated TDMR.INIT leaves RDX alone");
+	TAP_EQ_U64(call(TDH_SYS_SHUTDOWN, &r), TDX_SYS_NOT_READY,
 		   "gating: SHUTDOWN before ready");
 	TAP_EQ_U64(call(TDH_SYS_LP_SHUTDOWN, NULL), TDX_SUCCESS,
 		   "LP.SHUTDOWN always succeeds");
@@ -237,10 +82,61 @@ static void test_gating(void)
 		   "after shutdown: INIT refused");
 	TAP_EQ_U64(call(TDH_SYS_RDALL, NULL), TDX_SYS_SHUTDOWN,
 		   "after shutdown: RDALL refused");
+	TAP_EQ_U64(call(99, NULL), TDX_SYS_SHUTDOWN,
+		   "after shutdown: unknown leaf refused the same way");
 	TAP_EQ_U64(call(TDH_SYS_LP_SHUTDOWN, NULL), TDX_SUCCESS,
 		   "after shutdown: LP.SHUTDOWN succeeds");
-	TAP_EQ_U64(call(TDH_SYS_INIT | (1ULL << 30), NULL),
-		   TDX_OPERAND_INVALID, "RAX check before shutdown gating");
+	TAP_EQ_U64(call(TDH_SYS_INIT | (1ULL << 30), NULL), RAX_INV,
+		   "RAX check before shutdown gating");
+}
+
+/* Section 0: outputs each leaf sets on every path, errors included. */
+static void test_outputs(void)
+{
+	struct tdx_emu_regs r;
+
+	setup();
+	held[TDX_EMU_LOCK_GLOBAL] = -1;
+	r = junk;
+	TAP_EQ_U64(call(TDH_SYS_INIT, &r), TDX_SYS_BUSY, "INIT busy");
+	TAP_OK(!r.rcx && !r.rdx && !r.r8 && !r.r9 && !r.r10 && r.r11 == 0xBBBB,
+	       "SYS.INIT zeroes RCX, RDX, R8-R10 even on SYS_BUSY");
+	held[TDX_EMU_LOCK_GLOBAL] = 0;
+	r = junk;
+	TAP_EQ_U64(call(TDH_SYS_LP_INIT, &r), TDX_SYS_LP_INIT_NOT_PENDING,
+		   "LP.INIT before INIT");
+	TAP_OK(!r.rcx && !r.rdx && !r.r8 && r.r9 == 0x9999 && r.r10 == 0xAAAA,
+	       "LP.INIT zeroes RCX, RDX, R8 on error");
+	call(TDH_SYS_INIT, NULL);
+	r = junk;
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), TDX_SYS_LP_INIT_NOT_DONE,
+		   "INFO without LP.INIT");
+	TAP_OK(!r.rdx && !r.r9 && r.rcx == 0x1111 && r.r8 == 0x8888,
+	       "INFO sets RDX = R9 = 0 on error");
+	r = junk;
+	TAP_EQ_U64(call(TDH_SYS_RD, &r), TDX_SYS_LP_INIT_NOT_DONE,
+		   "RD without LP.INIT");
+	TAP_OK(r.rdx == ~0ULL && !r.r8 && r.rcx == 0x1111,
+	       "RD sets RDX = -1, R8 = 0 on error");
+	to_sysinit_done();
+	put_tdmrs();
+	r = junk;
+	r.rcx = PA_PTRS + 8;
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 1, "CONFIG error");
+	TAP_EQ_U64(r.rdx, 0x2222, "CONFIG writes no output");
+	to_ready();
+	r = junk;
+	TAP_EQ_U64(call(TDH_SYS_TDMR_INIT, &r), INV | 1,
+		   "TDMR.INIT with a bad RCX");
+	TAP_OK(!r.rdx && r.rcx == 0x1111 && r.r8 == 0x8888,
+	       "TDMR.INIT sets RDX = 0 on entry");
+	setup();
+	tdx_emu_fault_add(e, TDH_SYS_INIT, TDX_RND_NO_ENTROPY, 1);
+	r = junk;
+	TAP_EQ_U64(call(TDH_SYS_INIT, &r), TDX_RND_NO_ENTROPY,
+		   "injected status");
+	TAP_OK(!r.rcx && !r.rdx && !r.r8 && !r.r9 && !r.r10,
+	       "an injected status comes with the leaf's entry outputs");
 }
 
 static void test_sys_init(void)
@@ -248,24 +144,24 @@ static void test_sys_init(void)
 	struct tdx_emu_regs r = { .rcx = 1 };
 
 	setup();
-	TAP_EQ_U64(call(TDH_SYS_INIT, &r),
-		   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX,
+	TAP_EQ_U64(call(TDH_SYS_INIT, &r), INV | TDX_OPERAND_ID_RCX,
 		   "SYS.INIT: RCX attributes must be 0");
 	held[TDX_EMU_LOCK_GLOBAL] = -1;
 	TAP_EQ_U64(call(TDH_SYS_INIT, NULL), TDX_SYS_BUSY,
 		   "SYS.INIT: global lock held -> SYS_BUSY");
 	held[TDX_EMU_LOCK_GLOBAL] = 1;	/* shared holder, e.g. LP.INIT */
+	r.rcx = 1;
 	TAP_EQ_U64(call(TDH_SYS_INIT, &r), TDX_SYS_BUSY,
 		   "SYS.INIT: lock checked before RCX");
 	held[TDX_EMU_LOCK_GLOBAL] = 0;
 	TAP_EQ_U64(call(TDH_SYS_INIT, NULL), TDX_SUCCESS, "SYS.INIT succeeds");
 	TAP_EQ_U64(e->sys_state, TDX_EMU_SYSINIT_DONE, "state SYSINIT_DONE");
-	TAP_OK(e->num_lps == 4 && e->num_pkgs == 2, "num_lps 4, num_pkgs 2");
+	TAP_OK(e->num_lps == 4 && e->num_pkgs == 2,
+	       "num_lps 4, num_pkgs 2 from the platform's LPs");
 	TAP_EQ_U64(call(TDH_SYS_INIT, NULL), TDX_SYS_INIT_NOT_PENDING,
 		   "SYS.INIT twice");
 	r.rcx = 1;
-	TAP_EQ_U64(call(TDH_SYS_INIT, &r),
-		   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX,
+	TAP_EQ_U64(call(TDH_SYS_INIT, &r), INV | TDX_OPERAND_ID_RCX,
 		   "SYS.INIT: RCX checked before state");
 
 	setup();
@@ -278,14 +174,24 @@ static void test_sys_init(void)
 	TAP_EQ_U64(call(TDH_SYS_INIT, NULL), TDX_CMR_LIST_INVALID,
 		   "SYS.INIT: unaligned CMR");
 	setup();
-	e->cfg.nr_cmrs = 0;
-	TAP_EQ_U64(call(TDH_SYS_INIT, NULL), TDX_CMR_LIST_INVALID,
-		   "SYS.INIT: empty CMR list");
+	memset(e->cfg.cmrs, 0, sizeof(e->cfg.cmrs));
+	TAP_EQ_U64(call(TDH_SYS_INIT, NULL), TDX_SUCCESS,
+		   "SYS.INIT: an all-null CMR list passes");
 	setup();
 	e->cfg.num_tdx_keyids = 0;
-	TAP_EQ_U64(call(TDH_SYS_INIT, NULL),
-		   TDX_INCORRECT_MSR_VALUE | TDX_MSR_KEYID_PARTITIONING,
-		   "SYS.INIT: no TDX KeyIDs");
+	TAP_EQ_U64(call(TDH_SYS_INIT, NULL), TDX_SUCCESS,
+		   "SYS.INIT: zero TDX KeyIDs is no SYS.INIT error");
+	setup();
+	e->cfg.num_mktme_keyids = 1000;
+	e->cfg.num_tdx_keyids = 1048;	/* private_hkid_max 2048 */
+	e->cfg.keyid_bits = tdx_emu_keyid_bits(1000, 1048);
+	e->cfg.cmrs[1].base = 2 * G;	/* and a bad CMR list */
+	TAP_EQ_U64(call(TDH_SYS_INIT, NULL), 0xC000082500000800ULL,
+		   "SYS.INIT: private_hkid_max 2048 -> NUM_ACTIVATED_HKIDS|2048, before CMRs");
+	e->cfg.num_tdx_keyids = 1047;
+	e->cfg.cmrs[1].base = 8 * G;
+	TAP_EQ_U64(call(TDH_SYS_INIT, NULL), TDX_SUCCESS,
+		   "SYS.INIT: private_hkid_max 2047 passes");
 	setup();
 	TAP_EQ_U64(tdx_emu_fault_add(e, TDH_SYS_INIT, TDX_RND_NO_ENTROPY, 1), 0,
 		   "fault added");
@@ -300,6 +206,8 @@ static void test_sys_init(void)
 
 static void test_lp_init(void)
 {
+	struct tdx_emu_regs r = junk;
+
 	setup();
 	TAP_EQ_U64(call_on(0, TDH_SYS_LP_INIT), TDX_SYS_LP_INIT_NOT_PENDING,
 		   "LP.INIT before SYS.INIT");
@@ -313,17 +221,34 @@ static void test_lp_init(void)
 	held[TDX_EMU_LOCK_GLOBAL] = 0;
 	TAP_EQ_U64(call_on(1, TDH_SYS_LP_INIT), TDX_SYS_LP_INIT_DONE,
 		   "LP.INIT twice on one CPU");
-	TAP_EQ_U64(call_on(7, TDH_SYS_LP_INIT), TDX_INCORRECT_CPUID_VALUE,
-		   "LP.INIT on a CPU outside the platform");
-	TAP_EQ_U64(call_on(TDX_EMU_MAX_CPUS + 5, TDH_SYS_LP_INIT),
-		   TDX_INCORRECT_CPUID_VALUE, "LP.INIT on a huge CPU id");
 	TAP_EQ_U64(tdx_emu_lps_initialized(e), 1, "one LP initialized");
 
-	setup();
-	e->cfg.cpu_pkg[3] = 8;
-	call_on(0, TDH_SYS_INIT);
-	TAP_EQ_U64(call_on(3, TDH_SYS_LP_INIT), TDX_INVALID_PKG_ID,
-		   "LP.INIT: package id 8");
+	cur_apic = 7;	/* not one of the platform's LPs */
+	TAP_EQ_U64(call(TDH_SYS_LP_INIT, &r), TDX_SEAMCALL_VMFAILINVALID,
+		   "a CPU the platform did not enumerate: VMfailInvalid");
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), TDX_SEAMCALL_VMFAILINVALID,
+		   "VMfailInvalid for every leaf on it");
+	TAP_OK(regs_eq(&r, &junk) && e->calls[TDH_SYS_INFO] == 0,
+	       "nothing reaches the module from it");
+	cur_apic = 2;	/* Linux CPU 2 would be APIC 8: ids, not numbers */
+	TAP_EQ_U64(call(TDH_SYS_LP_INIT, NULL), TDX_SEAMCALL_VMFAILINVALID,
+		   "LPs are keyed by x2APIC id");
+
+	cpuid_pkg[8] = 8;
+	TAP_EQ_U64(call_on(2, TDH_SYS_LP_INIT), 0xC000090600000008ULL,
+		   "LP.INIT: package 8 -> INVALID_PKG_ID | 8");
+	cpuid_pkg[8] = 0x1234;
+	TAP_EQ_U64(call_on(2, TDH_SYS_LP_INIT), TDX_INVALID_PKG_ID | 0x1234,
+		   "INVALID_PKG_ID carries the package id in bits 31:0");
+	TAP_EQ_U64(tdx_emu_lps_initialized(e), 1, "that LP is not counted");
+	cpuid_pkg[8] = 1;
+	TAP_EQ_U64(call_on(2, TDH_SYS_LP_INIT), TDX_SUCCESS,
+		   "the package from CPUID, per call");
+	cpuid_pkg[8] = 9;
+	TAP_EQ_U64(call_on(2, TDH_SYS_LP_INIT), TDX_SYS_LP_INIT_DONE,
+		   "LP_INIT_DONE is checked before the package");
+	TAP_OK(e->lp_pkg[2] == 1, "the package LP.INIT found is kept");
+
 	setup();
 	to_sysinit_done();
 	put_tdmrs();
@@ -356,49 +281,77 @@ static u64 get64(u64 pa)
 	return v;
 }
 
+/* A 1 in the lowest HKID bit makes KeyID 1 (6 KeyID bits: bit 46). */
+#define KEYID(k)	((u64)(k) << 46)
+
+static bool all_bytes(u64 pa, u64 len, u8 v)
+{
+	u64 i;
+
+	for (i = 0; i < len; i++)
+		if (mem[pa + i] != v)
+			return false;
+	return true;
+}
+
 static void test_info(void)
 {
 	struct tdx_emu_regs ok = { .rcx = PA_INFO, .rdx = 1024, .r8 = PA_CMRS,
 				   .r9 = 32 };
 	struct tdx_emu_regs r;
-	const u64 inv = TDX_OPERAND_INVALID;
 	unsigned int k;
 	bool nulls = true;
 
 	setup();
 	call_on(0, TDH_SYS_INIT);
-	r = ok;
-	TAP_EQ_U64(call(TDH_SYS_INFO, &r), TDX_SYS_LP_INIT_NOT_DONE,
-		   "INFO without LP.INIT");
 	call_on(0, TDH_SYS_LP_INIT);
 	r = ok;
 	r.rcx += 512;
-	TAP_EQ_U64(call(TDH_SYS_INFO, &r), inv | 1, "INFO: RCX not 1024-aligned");
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 1, "INFO: RCX not 1024-aligned");
 	r = ok;
 	r.rcx = MEM;	/* aligned, not memory */
-	TAP_EQ_U64(call(TDH_SYS_INFO, &r), inv | 1, "INFO: RCX not memory");
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 1, "INFO: RCX not memory");
 	r = ok;
-	r.rcx = 1ULL << 50;
-	TAP_EQ_U64(call(TDH_SYS_INFO, &r), inv | 1, "INFO: RCX with HKID bits");
+	r.rcx = PA_INFO | KEYID(32);
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 1,
+		   "INFO: RCX with a private KeyID");
+	r = ok;
+	r.rcx = 1ULL << 52;
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 1, "INFO: RCX at 2^52");
+	r = ok;
+	r.rcx = PA_SEAMRR + 4 * M;
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 1, "INFO: RCX inside SEAMRR");
+	memset(mem + PA_INFO, 0xAA, 1024);
 	r = ok;
 	r.rdx = 1023;
-	TAP_EQ_U64(call(TDH_SYS_INFO, &r), inv | 2, "INFO: RDX < 1024");
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 2, "INFO: RDX < 1024");
+	TAP_OK(all_bytes(PA_INFO, 1024, 0xAA), "RDX error: buffer untouched");
 	r = ok;
 	r.r8 += 256;
-	TAP_EQ_U64(call(TDH_SYS_INFO, &r), inv | 8, "INFO: R8 not 512-aligned");
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 8, "INFO: R8 not 512-aligned");
+	TAP_OK(all_bytes(PA_INFO, 1024, 0), "zero-filled before R8 is checked");
+	memset(mem + PA_INFO, 0xAA, 1024);
 	r = ok;
-	r.r8 = MEM;
-	TAP_EQ_U64(call(TDH_SYS_INFO, &r), inv | 8, "INFO: R8 not memory");
+	r.r8 = PA_CMRS | KEYID(40);
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 8, "INFO: R8 private KeyID");
+	r = ok;
+	r.r8 = PA_SEAMRR;
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 8, "INFO: R8 inside SEAMRR");
+	memset(mem + PA_INFO, 0xAA, 1024);
 	r = ok;
 	r.r9 = 31;
-	TAP_EQ_U64(call(TDH_SYS_INFO, &r), inv | 9, "INFO: R9 < 32");
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), INV | 9, "INFO: R9 < 32");
+	TAP_OK(all_bytes(PA_INFO, 1024, 0) && !r.rdx && !r.r9,
+	       "zero-filled before R9 is checked; RDX, R9 0");
 
 	memset(mem + PA_INFO, 0xAA, 1024);
-	memset(mem + PA_CMRS, 0xAA, 512);
+	memset(mem + PA_CMRS, 0xAA, 1024);
 	r = ok;
+	r.rcx |= KEYID(5);	/* a shared (MKTME) KeyID is fine */
 	r.rdx = 4096;
 	r.r9 = 40;
-	TAP_EQ_U64(call(TDH_SYS_INFO, &r), TDX_SUCCESS, "INFO succeeds");
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), TDX_SUCCESS,
+		   "INFO succeeds (RCX with shared KeyID 5)");
 	TAP_OK(r.rdx == 1024 && r.r9 == 32, "INFO returns RDX 1024, R9 32");
 	TAP_OK(get32(PA_INFO + 4) == 0x8086 && get16(PA_INFO + 14) == 5 &&
 	       get16(PA_INFO + 16) == 1 && get16(PA_INFO + 32) == 64 &&
@@ -407,25 +360,41 @@ static void test_info(void)
 	       get16(PA_INFO + 12) == e->cfg.build_num &&
 	       get32(PA_INFO) == 0,
 	       "TDSYSINFO fields");
-	TAP_EQ_U64(get64(PA_INFO + 1016), 0, "TDSYSINFO fully written");
+	TAP_EQ_U64(mem[PA_INFO + 18], 1, "TDSYSINFO.SYS_RD = 1: use TDH.SYS.RD");
+	TAP_OK(all_bytes(PA_INFO + 19, 13, 0) && all_bytes(PA_INFO + 38, 986, 0),
+	       "TDSYSINFO: everything else zero");
 	TAP_OK(get64(PA_CMRS) == 0 && get64(PA_CMRS + 8) == 4 * G &&
 	       get64(PA_CMRS + 16) == 8 * G && get64(PA_CMRS + 24) == G,
 	       "CMR entries 0, 1");
 	for (k = 2; k < 32; k++)
 		nulls &= !get64(PA_CMRS + 16 * k) && !get64(PA_CMRS + 16 * k + 8);
 	TAP_OK(nulls, "CMR entries 2..31 written as null");
-	TAP_EQ_U64(get64(PA_CMRS + 512), 0, "nothing written past 32 entries");
+	TAP_EQ_U64(mem[PA_CMRS + 512], 0xAA, "nothing written past 32 entries");
+
+	setup();
+	e->cfg.minor = 0;	/* a 1.0 module */
+	call_on(0, TDH_SYS_INIT);
+	call_on(0, TDH_SYS_LP_INIT);
+	r = ok;
+	TAP_EQ_U64(call(TDH_SYS_INFO, &r), TDX_SUCCESS, "1.0: INFO");
+	TAP_EQ_U64(mem[PA_INFO + 18], 0, "1.0: TDSYSINFO.SYS_RD = 0");
 }
 
 static u64 rd(u64 fid, u64 *val, u64 *next)
 {
-	struct tdx_emu_regs r = { .rdx = fid };
+	struct tdx_emu_regs r = { .rdx = fid, .r8 = 0x5555 };
 	u64 st = call(TDH_SYS_RD, &r);
 
 	*val = r.r8;
 	*next = r.rdx;
 	return st;
 }
+
+#define FID_INTERNAL_VERSION	0x0800000100000006ULL
+#define FID_TDR_BASE_SIZE	0x9800000100000000ULL
+#define FID_LAST		0xA200000300000006ULL
+#define FID_NUM_TDX_FEATURES	0x0A00000000000001ULL
+#define FID_PKG_FMS(k)		(0x0000000200000001ULL + (k))
 
 static void test_rd(void)
 {
@@ -435,17 +404,35 @@ static void test_rd(void)
 
 	setup();
 	call_on(0, TDH_SYS_INIT);
-	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION, &v, &n), TDX_SYS_LP_INIT_NOT_DONE,
-		   "RD without LP.INIT");
-	TAP_EQ_U64(n, ~0ULL, "RD error: RDX = -1");
 	call_on(0, TDH_SYS_LP_INIT);
+	TAP_EQ_U64(rd(~0ULL, &v, &n), TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT,
+		   "RD null id -> 0x00000C0B00000000 (not an error, not 0)");
+	TAP_OK(n == TDX_FID_NUM_PKGS && v == 0,
+	       "null id: RDX = the first field id, R8 = 0");
+	TAP_EQ_U64(rd(~TDX_FID_CONTEXT_MASK, &v, &n),
+		   TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT,
+		   "null id with context bits 0");
+	TAP_EQ_U64(rd(~0ULL & ~(2ULL << 52), &v, &n),
+		   TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT,
+		   "null id: the context bits are ignored");
+	TAP_EQ_U64(rd(~0ULL & ~1ULL, &v, &n), TDX_METADATA_FIELD_ID_INCORRECT,
+		   "all ones but bit 0 is no null id");
 	TAP_OK(!rd(TDX_FID_MAJOR_VERSION, &v, &n) && v == 1 &&
 	       n == TDX_FID_UPDATE_VERSION, "RD MAJOR_VERSION = 1, next UPDATE");
+	TAP_OK(!rd(TDX_FID_UPDATE_VERSION, &v, &n) && v == 0 &&
+	       n == FID_INTERNAL_VERSION,
+	       "RD UPDATE_VERSION, next INTERNAL_VERSION (the 1.5 table)");
 	TAP_OK(!rd(TDX_FID_MINOR_VERSION, &v, &n) && v == 5, "RD MINOR = 5");
-	TAP_OK(!rd(TDX_FID_NUM_PKGS, &v, &n) && v == 2, "RD NUM_PKGS = 2");
+	TAP_OK(!rd(TDX_FID_NUM_PKGS, &v, &n) && v == 2 && n == FID_PKG_FMS(0),
+	       "RD NUM_PKGS = 2, next PKG_FMS[0]");
+	TAP_OK(!rd(FID_PKG_FMS(1), &v, &n) && v == 0x806F8 &&
+	       !rd(FID_PKG_FMS(2), &v, &n) && v == 0,
+	       "RD PKG_FMS per platform package");
 	TAP_OK(!rd(TDX_FID_VENDOR_ID, &v, &n) && v == 0x8086, "RD VENDOR_ID");
-	TAP_OK(!rd(TDX_FID_TDX_FEATURES0, &v, &n) && v == (1ULL << 18),
-	       "RD TDX_FEATURES0 bit 18");
+	TAP_OK(!rd(TDX_FID_TDX_FEATURES0, &v, &n) && v == 0xF0EBFULL,
+	       "RD TDX_FEATURES0: bits 0-5, 7, 9-11, 16-19");
+	TAP_OK(!rd(FID_NUM_TDX_FEATURES, &v, &n) && v == 1,
+	       "RD NUM_TDX_FEATURES = 1");
 	TAP_OK(!rd(TDX_FID_NUM_CMRS, &v, &n) && v == 32, "RD NUM_CMRS = 32");
 	TAP_OK(!rd(TDX_FID_CMR_BASE(1), &v, &n) && v == 8 * G, "RD CMR_BASE[1]");
 	TAP_OK(!rd(TDX_FID_CMR_SIZE(0), &v, &n) && v == 4 * G, "RD CMR_SIZE[0]");
@@ -454,42 +441,70 @@ static void test_rd(void)
 	TAP_OK(!rd(TDX_FID_MAX_TDMRS, &v, &n) && v == 64, "RD MAX_TDMRS");
 	TAP_OK(!rd(TDX_FID_MAX_RESERVED_PER_TDMR, &v, &n) && v == 16,
 	       "RD MAX_RESERVED_PER_TDMR");
-	TAP_OK(!rd(TDX_FID_PAMT_1G_ENTRY_SIZE, &v, &n) && v == 16 && n == ~0ULL,
-	       "RD last field, next -1");
-	TAP_EQ_U64(rd(0x0800000100000077ULL, &v, &n),
-		   TDX_METADATA_FIELD_ID_INCORRECT, "RD unknown field");
-	TAP_EQ_U64(n, ~0ULL, "RD unknown field: RDX = -1");
-	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION | (1ULL << 33), &v, &n),
-		   TDX_METADATA_FIELD_ID_INCORRECT, "RD wrong element size");
+	TAP_OK(!rd(TDX_FID_PAMT_1G_ENTRY_SIZE, &v, &n) && v == 16 &&
+	       n == FID_TDR_BASE_SIZE, "RD PAMT_1G_ENTRY_SIZE, next TDR_BASE_SIZE");
+	TAP_OK(!rd(FID_LAST, &v, &n) && v == 0 && n == ~0ULL,
+	       "RD the last field: next -1");
 
-	for (fid = ~0ULL, st = rd(fid, &v, &n); !st && n != ~0ULL && count < 200;
-	     count++) {
-		fid = n;
+	TAP_OK(!rd(TDX_FID_MAJOR_VERSION | (3ULL << 32), &v, &n) && v == 1,
+	       "lookup ignores the element size bits");
+	TAP_OK(!rd(TDX_FID_MAJOR_VERSION | (1ULL << 63), &v, &n) && v == 1,
+	       "lookup ignores the non-arch bit");
+	TAP_OK(!rd(TDX_FID_MAJOR_VERSION | (3ULL << 50), &v, &n) && v == 1,
+	       "lookup ignores inc_size and write_mask");
+	TAP_OK(!rd(TDX_FID_MAJOR_VERSION | (5ULL << 52), &v, &n) && v == 1,
+	       "lookup ignores the context (forced to global)");
+	TAP_OK(!rd(0x9000000000000083ULL, &v, &n) &&
+	       n == 0x9000000000000084ULL,
+	       "next element in a field array keeps the caller's id bits");
+	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION | (1ULL << 24), &v, &n),
+		   TDX_METADATA_FIELD_ID_INCORRECT, "RD: reserved bit 24");
+	TAP_OK(n == ~0ULL && v == 0, "RD error: RDX = -1, R8 = 0");
+	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION | (1ULL << 34), &v, &n),
+		   TDX_METADATA_FIELD_ID_INCORRECT, "RD: LAST_ELEMENT must be 0");
+	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION | (1ULL << 38), &v, &n),
+		   TDX_METADATA_FIELD_ID_INCORRECT, "RD: LAST_FIELD must be 0");
+	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION | (1ULL << 47), &v, &n),
+		   TDX_METADATA_FIELD_ID_INCORRECT, "RD: reserved bit 47");
+	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION | (1ULL << 55), &v, &n),
+		   TDX_METADATA_FIELD_ID_INCORRECT, "RD: reserved bit 55");
+	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION | (1ULL << 62), &v, &n),
+		   TDX_METADATA_FIELD_ID_INCORRECT, "RD: reserved bit 62");
+	TAP_EQ_U64(rd(0x0800000100000077ULL, &v, &n),
+		   TDX_METADATA_FIELD_ID_INCORRECT, "RD unknown field code");
+	TAP_EQ_U64(rd(0x3F00000100000004ULL, &v, &n),
+		   TDX_METADATA_FIELD_ID_INCORRECT, "RD unknown class");
+
+	for (st = rd(~0ULL, &v, &n), fid = n;
+	     fid != ~0ULL && count < 1000; count++) {
 		st = rd(fid, &v, &n);
 		all_ok &= !st;
-		if ((fid & ~0xffULL) == 0x9000000300000000ULL && fid < 0x9000000300000100ULL)
+		if (fid >= TDX_FID_CMR_BASE(0) && fid < TDX_FID_CMR_BASE(32))
 			cmr_base++;
+		fid = n;
 	}
-	TAP_OK(all_ok && count == 9 + 64 + 5, "RD iterates all %u fields", count);
+	TAP_OK(all_ok && count == 354,
+	       "RD walks all 354 elements of the 1.5 global table (%u)", count);
 	TAP_EQ_U64(cmr_base, 32, "RD iteration covers 32 CMR bases");
 
 	setup();
 	e->cfg.minor = 0;	/* a 1.0 module */
 	call_on(0, TDH_SYS_INIT);
 	call_on(0, TDH_SYS_LP_INIT);
-	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION, &v, &n), TDX_SYS_NOT_READY,
-		   "1.0: RD before ready -> 0xC000050500000000");
+	TAP_EQ_U64(rd(TDX_FID_MAJOR_VERSION, &v, &n), 0xC000050500000000ULL,
+		   "1.0: RD before ready -> TDX_SYS_NOT_READY");
+	TAP_OK(n == TDX_FID_MAJOR_VERSION && v == 0x5555,
+	       "1.0: gated, so no output register changes");
 	setup();
 	e->cfg.minor = 0;
 	to_ready();
-	TAP_OK(!rd(TDX_FID_MINOR_VERSION, &v, &n) && v == 0,
-	       "1.0: RD works once ready");
+	TAP_EQ_U64(rd(TDX_FID_MINOR_VERSION, &v, &n), RAX_INV,
+		   "1.0: RD after ready -> OPERAND_INVALID|RAX");
 }
 
 static void test_config(void)
 {
 	struct tdx_emu_regs r;
-	const u64 inv = TDX_OPERAND_INVALID;
 	struct tdx_tdmr_info *t1 = (void *)(mem + PA_TDMR1);
 
 	setup();
@@ -500,43 +515,62 @@ static void test_config(void)
 	call_on(0, TDH_SYS_LP_INIT);
 	call_on(1, TDH_SYS_LP_INIT);
 	call_on(2, TDH_SYS_LP_INIT);
-	cur_cpu = 0;
+	cur_apic = 0;
 	TAP_EQ_U64(do_config(), TDX_SYS_CONFIG_NOT_PENDING,
-		   "CONFIG with CPU 3 not LP.INIT'ed");
+		   "CONFIG with APIC 9 not LP.INIT'ed");
 	call_on(3, TDH_SYS_LP_INIT);
-	cur_cpu = 0;
+	cur_apic = 0;
 	held[TDX_EMU_LOCK_GLOBAL] = 1;
 	TAP_EQ_U64(do_config(), TDX_SYS_BUSY, "CONFIG: lock held -> SYS_BUSY");
 	held[TDX_EMU_LOCK_GLOBAL] = 0;
 	r = (struct tdx_emu_regs){ .rcx = PA_PTRS + 8, .rdx = 2, .r8 = 32 };
-	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), inv | 1, "CONFIG: RCX unaligned");
-	r = (struct tdx_emu_regs){ .rcx = PA_PTRS, .rdx = 0, .r8 = 32 };
-	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), inv | 2, "CONFIG: RDX 0");
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 1, "CONFIG: RCX unaligned");
+	r.rdx = 0;
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 1,
+		   "CONFIG: RCX alignment checked before RDX");
+	r = (struct tdx_emu_regs){ .rcx = PA_PTRS | KEYID(33), .rdx = 0 };
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 1,
+		   "CONFIG: RCX private KeyID (shared-HPA) checked before RDX");
+	r = (struct tdx_emu_regs){ .rcx = PA_SEAMRR, .rdx = 2, .r8 = 32 };
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 1, "CONFIG: RCX in SEAMRR");
+	r = (struct tdx_emu_regs){ .rcx = PA_PTRS, .rdx = 0, .r8 = 0 };
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 2,
+		   "CONFIG: RDX 0 (checked before R8)");
 	r.rdx = 65;
-	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), inv | 2, "CONFIG: RDX 65");
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 2, "CONFIG: RDX 65");
 	e->cfg.max_tdmrs = 1;
 	r.rdx = 2;
-	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), inv | 2,
+	r.r8 = 32;
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 2,
 		   "CONFIG: RDX above the advertised max_tdmrs");
 	e->cfg.max_tdmrs = 64;
 	r.r8 = 31;
-	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), inv | 8, "CONFIG: KeyID 31 (MKTME)");
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 8, "CONFIG: KeyID 31 (MKTME)");
 	r.r8 = 64;
-	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), inv | 8, "CONFIG: KeyID 64");
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 8, "CONFIG: KeyID 64");
 	r.r8 = 32 | (1ULL << 16);
-	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), inv | 8, "CONFIG: R8 bits 63:16");
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 8, "CONFIG: R8 bits 63:16");
+	TAP_EQ_U64(tdx_emu_keyids_reserved(e), 0,
+		   "no KeyID reserved by CONFIGs that failed on operands");
 	r = (struct tdx_emu_regs){ .rcx = MEM, .rdx = 2, .r8 = 63 };
-	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), inv | 1, "CONFIG: array not memory");
+	TAP_EQ_U64(call(TDH_SYS_CONFIG, &r), INV | 1, "CONFIG: array not memory");
+	TAP_OK(tdx_emu_keyid_reserved(e, 63) && e->global_keyid == 63,
+	       "the KeyID is reserved before the array is read");
 	((u64 *)(mem + PA_PTRS))[1] = PA_TDMR1 + 64;
-	TAP_EQ_U64(do_config(), inv | 1, "CONFIG: TDMR_INFO pointer unaligned");
+	TAP_EQ_U64(do_config(), INV | 1, "CONFIG: TDMR_INFO pointer unaligned");
+	((u64 *)(mem + PA_PTRS))[1] = PA_TDMR1 | KEYID(32);
+	TAP_EQ_U64(do_config(), INV | 1,
+		   "CONFIG: TDMR_INFO pointer with a private KeyID");
 	((u64 *)(mem + PA_PTRS))[1] = MEM;
-	TAP_EQ_U64(do_config(), inv | 1, "CONFIG: TDMR_INFO pointer not memory");
-	((u64 *)(mem + PA_PTRS))[1] = PA_TDMR1;
+	TAP_EQ_U64(do_config(), INV | 1, "CONFIG: TDMR_INFO pointer not memory");
+	((u64 *)(mem + PA_PTRS))[1] = PA_TDMR1 | KEYID(3);
 	t1->pamt_2m_size = 8192;
-	TAP_EQ_U64(do_config(), TDX_INVALID_PAMT | TDX_DETAIL(1, 1, 0),
-		   "CONFIG: TDMR 1 PAMT_2M too small (2 GiB TDMR)");
+	TAP_EQ_U64(do_config_n(2, 40), TDX_INVALID_PAMT | TDX_DETAIL(1, 1, 0),
+		   "CONFIG: TDMR 1 PAMT_2M too small (pointer via shared KeyID 3)");
 	TAP_EQ_U64(e->sys_state, TDX_EMU_SYSINIT_DONE,
 		   "failed CONFIG keeps SYSINIT_DONE");
+	TAP_OK(tdx_emu_keyid_reserved(e, 40) && e->global_keyid == 40,
+	       "the failed CONFIG's KeyID stays reserved");
 	t1->pamt_2m_size = 16384;
 	t1->pamt_4k_base = 2 * G;	/* TDMR 1's own available memory */
 	TAP_EQ_U64(do_config(), TDX_PAMT_OVERLAP | TDX_DETAIL(1, 0, 1),
@@ -545,11 +579,24 @@ static void test_config(void)
 	TAP_EQ_U64(do_config(), TDX_SUCCESS, "CONFIG after fixing succeeds");
 	TAP_EQ_U64(e->sys_state, TDX_EMU_SYSCONFIG_DONE, "state SYSCONFIG_DONE");
 	TAP_OK(e->nr_tdmrs == 2 && e->global_keyid == 32, "2 TDMRs, KeyID 32");
+	TAP_OK(tdx_emu_keyids_reserved(e) == 3 &&
+	       tdx_emu_keyid_reserved(e, 40) && tdx_emu_keyid_reserved(e, 63),
+	       "KeyIDs of failed CONFIGs stay reserved (never free for TDs)");
 	TAP_EQ_U64(do_config(), TDX_SYS_CONFIG_NOT_PENDING, "CONFIG twice");
 	TAP_EQ_U64(tdx_emu_pamt_expected(e),
 		   (G / K4 + G / TDX_SZ_2M + 1 + 2 * G / K4 + 2 * G / TDX_SZ_2M + 2) * 16,
 		   "expected PAMT bytes");
 	TAP_OK(locks_free(), "all locks released");
+
+	setup();
+	e->cfg.num_tdx_keyids = 0;
+	to_sysinit_done();
+	put_tdmrs();
+	TAP_EQ_U64(e->sys_state, TDX_EMU_SYSINIT_DONE,
+		   "zero TDX KeyIDs: initialization gets to CONFIG");
+	TAP_EQ_U64(do_config_n(2, 32), INV | 8,
+		   "zero TDX KeyIDs: CONFIG fails OPERAND_INVALID|R8");
+	TAP_EQ_U64(do_config_n(2, 31), INV | 8, "... whatever the KeyID");
 }
 
 static void test_key_config(void)
@@ -576,9 +623,12 @@ static void test_key_config(void)
 	TAP_EQ_U64(e->sys_state, TDX_EMU_SYSCONFIG_DONE,
 		   "not ready with one package left");
 	TAP_EQ_U64(call_on(1, TDH_SYS_KEY_CONFIG), TDX_KEY_CONFIGURED,
-		   "KEY.CONFIG package 0 again (other CPU)");
+		   "KEY.CONFIG package 0 again (other CPU): KEY_CONFIGURED");
+	TAP_EQ_U64(TDX_KEY_CONFIGURED & TDX_STATUS_ERROR_BIT, 0,
+		   "KEY_CONFIGURED is informational");
+	cpuid_pkg[9] = 0;	/* CPUID now disagrees; LP.INIT's answer counts */
 	TAP_EQ_U64(call_on(3, TDH_SYS_KEY_CONFIG), TDX_SUCCESS,
-		   "KEY.CONFIG package 1");
+		   "KEY.CONFIG package 1 (the package LP.INIT found)");
 	TAP_EQ_U64(e->sys_state, TDX_EMU_SYS_READY, "last package -> SYS_READY");
 	TAP_EQ_U64(call_on(2, TDH_SYS_KEY_CONFIG), TDX_SYS_KEY_CONFIG_NOT_PENDING,
 		   "KEY.CONFIG after ready");
@@ -610,12 +660,15 @@ static void test_tdmr_init(void)
 	setup();
 	to_ready();
 	e->cfg.tdmr_init_delay_ns = 7000;
-	TAP_EQ_U64(tdmr_init(G + TDX_SZ_2M, &rdx),
-		   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX,
+	TAP_EQ_U64(tdmr_init(G + TDX_SZ_2M, &rdx), INV | TDX_OPERAND_ID_RCX,
 		   "TDMR.INIT: RCX not 1G aligned");
-	TAP_EQ_U64(tdmr_init(2 * G, &rdx),
-		   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX,
+	TAP_EQ_U64(rdx, 0, "error: RDX = 0");
+	TAP_EQ_U64(tdmr_init(2 * G, &rdx), INV | TDX_OPERAND_ID_RCX,
 		   "TDMR.INIT: RCX not a TDMR base");
+	TAP_EQ_U64(tdmr_init(G | KEYID(1), &rdx), INV | TDX_OPERAND_ID_RCX,
+		   "TDMR.INIT: RCX with KeyID bits");
+	TAP_EQ_U64(tdmr_init(1ULL << 52, &rdx), INV | TDX_OPERAND_ID_RCX,
+		   "TDMR.INIT: RCX at 2^52");
 	held[TDX_EMU_LOCK_TDMR(1)] = -1;
 	TAP_EQ_U64(tdmr_init(G, &rdx), 0x8000020000000001ULL,
 		   "TDMR.INIT: TDMR lock held -> OPERAND_BUSY|RCX");
@@ -623,6 +676,11 @@ static void test_tdmr_init(void)
 		   "TDMR.INIT: another TDMR proceeds meanwhile");
 	held[TDX_EMU_LOCK_TDMR(1)] = 0;
 	TAP_EQ_U64(rdx, 0, "first call on TDMR 0 returns RDX 0 (rounded)");
+	cur_apic = 9;
+	TAP_EQ_U64(tdmr_init(G, &rdx), TDX_SUCCESS,
+		   "TDMR.INIT on any platform CPU");
+	cur_apic = 0;
+	calls = 1;
 
 	/* TDMR 1: 2 GiB -> 512 calls */
 	do {
@@ -637,7 +695,7 @@ static void test_tdmr_init(void)
 	TAP_OK(seq_ok, "RDX = next rounded down to 1 GiB during the walk");
 	TAP_EQ_U64(rdx, 3 * G, "last call returns base + size");
 	TAP_EQ_U64(tdmr_init(G, &rdx), TDX_TDMR_ALREADY_INITIALIZED,
-		   "TDMR.INIT after completion");
+		   "TDMR.INIT after completion: 0x00000A0300000000");
 	TAP_EQ_U64(rdx, 0, "ALREADY_INITIALIZED returns RDX 0");
 	TAP_OK(delay_calls == 513 && delayed_ns == 513 * 7000ULL,
 	       "busy-wait per successful call");
@@ -699,12 +757,68 @@ static void test_tdmr_init(void)
 	/* PAMT memory that vanished */
 	setup();
 	to_ready();
-	((struct tdx_emu *)e)->tdmrs[0].pamt_4k_base = MEM;
+	e->tdmrs[0].pamt_4k_base = MEM;
 	TAP_EQ_U64(tdmr_init(0, &rdx),
 		   TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX,
 		   "TDMR.INIT: PAMT memory not accessible");
 	TAP_EQ_U64(e->tdmr_next[0], 0, "no progress recorded");
 	TAP_OK(locks_free(), "all locks released");
+}
+
+static void test_shutdown(void)
+{
+	struct tdx_emu_regs r = { .rcx = 1 };
+
+	setup();
+	to_ready();
+	held[TDX_EMU_LOCK_GLOBAL] = -1;
+	TAP_EQ_U64(call(TDH_SYS_SHUTDOWN, &r), INV | 1,
+		   "SHUTDOWN: handoff version 1 > module_hv 0, checked before the lock");
+	r.rcx = 0;
+	TAP_EQ_U64(call(TDH_SYS_SHUTDOWN, &r), TDX_SYS_BUSY,
+		   "SHUTDOWN: lock held -> SYS_BUSY");
+	held[TDX_EMU_LOCK_GLOBAL] = 0;
+	e->cfg.module_hv = 3;
+	e->cfg.min_update_hv = 1;
+	TAP_EQ_U64(call(TDH_SYS_SHUTDOWN, &r), INV | 1,
+		   "SHUTDOWN: version below min_update_hv");
+	e->cfg.no_downgrade = 1;
+	r.rcx = 2;
+	TAP_EQ_U64(call(TDH_SYS_SHUTDOWN, &r), INV | 1,
+		   "SHUTDOWN: no_downgrade wants module_hv exactly");
+	e->cfg.no_downgrade = 0;
+	e->in_flight++;	/* another LP is inside the module */
+	TAP_EQ_U64(call(TDH_SYS_SHUTDOWN, &r), TDX_SYS_BUSY,
+		   "SHUTDOWN with another LP busy -> SYS_BUSY");
+	TAP_EQ_U64(e->sys_state, TDX_EMU_SYS_READY, "... and the module stays ready");
+	e->in_flight--;
+	TAP_EQ_U64(call(TDH_SYS_SHUTDOWN, &r), TDX_SUCCESS, "SHUTDOWN version 2");
+	TAP_EQ_U64(e->sys_state, TDX_EMU_SYS_SHUTDOWN, "shut down");
+	TAP_OK(locks_free(), "all locks released");
+}
+
+static void test_update(void)
+{
+	setup();
+	TAP_EQ_U64(call(TDH_SYS_UPDATE, NULL), 0xC000050800000000ULL,
+		   "UPDATE before SYS.INIT: SYS_STATE_INCORRECT");
+	call_on(0, TDH_SYS_INIT);
+	call_on(0, TDH_SYS_LP_INIT);
+	TAP_EQ_U64(call(TDH_SYS_UPDATE, NULL), TDX_SYS_STATE_INCORRECT,
+		   "UPDATE with LPs missing: SYS_STATE_INCORRECT");
+	to_sysinit_done();
+	held[TDX_EMU_LOCK_GLOBAL] = 1;
+	TAP_EQ_U64(call(TDH_SYS_UPDATE, NULL), TDX_SYS_BUSY,
+		   "UPDATE: lock held -> SYS_BUSY");
+	held[TDX_EMU_LOCK_GLOBAL] = 0;
+	TAP_EQ_U64(call(TDH_SYS_UPDATE, NULL), 0xC000050900000000ULL,
+		   "UPDATE without a previous module: SYS_INVALID_HANDOFF");
+	TAP_EQ_U64(e->sys_state, TDX_EMU_SYSINIT_DONE, "state unchanged");
+	put_tdmrs();
+	TAP_EQ_U64(do_config(), TDX_SUCCESS, "CONFIG still possible");
+	to_ready();
+	TAP_EQ_U64(call(TDH_SYS_UPDATE, NULL), TDX_SYS_STATE_INCORRECT,
+		   "UPDATE when ready: SYS_STATE_INCORRECT");
 }
 
 static void test_faults(void)
@@ -749,37 +863,64 @@ static void test_faults(void)
 	TAP_OK(locks_free(), "all locks released");
 }
 
-static void test_msrs(void)
+static void test_platform(void)
 {
+	struct tdx_emu_config *c;
 	u64 v;
 
 	setup();
+	c = &e->cfg;
 	TAP_OK(!tdx_emu_rdmsr(e, 0x87, &v) && v == (31 | (32ULL << 32)),
 	       "MSR 0x87: 31 MKTME, 32 TDX KeyIDs");
 	TAP_OK(!tdx_emu_rdmsr(e, 0x982, &v) && ((v >> 32) & 0xf) == 6 &&
 	       (v & 3) == 3, "MSR 0x982: locked, enabled, 6 KeyID bits");
 	TAP_OK(!tdx_emu_rdmsr(e, 0xFE, &v) && (v & (1 << 15)),
 	       "MSR 0xFE: SEAMRR supported");
-	TAP_OK(!tdx_emu_rdmsr(e, 0x1401, &v) && (v & (1 << 11)),
-	       "MSR 0x1401: SEAMRR enabled");
+	TAP_OK(!tdx_emu_rdmsr(e, 0x1400, &v) && v == (PA_SEAMRR | 8),
+	       "MSR 0x1400: SEAMRR base, configured");
+	TAP_OK(!tdx_emu_rdmsr(e, 0x1401, &v) && (v & (1 << 11)) &&
+	       (v & ~0xfffULL) == (((1ULL << 52) - 1) & ~(16 * M - 1)),
+	       "MSR 0x1401: SEAMRR mask for 16 MiB, enabled");
 	TAP_EQ_U64(tdx_emu_rdmsr(e, 0x10, &v), (u64)-EIO, "other MSR: -EIO");
-	TAP_OK(tdx_emu_cpu_package(&e->cfg, 3) == 1 &&
-	       tdx_emu_cpu_package(&e->cfg, 4) == -ENODEV &&
-	       tdx_emu_cpu_package(&e->cfg, 100000) == -ENODEV,
-	       "cpu_package: configured or -ENODEV");
+	TAP_OK(tdx_emu_lp_find(c, 9) == 3 && tdx_emu_lp_find(c, 2) == -ENODEV,
+	       "LPs found by APIC id");
+	TAP_EQ_U64(tdx_emu_platform_pkgs(c), 2, "two packages");
 	TAP_OK(tdx_emu_keyid_bits(31, 32) == 6 && tdx_emu_keyid_bits(63, 64) == 7 &&
 	       tdx_emu_keyid_bits(0, 1) == 1, "KeyID bits derived");
 	TAP_EQ_STR(tdx_emu_state_name(3), "SYS_READY", "state names");
+	TAP_EQ_U64(tdx_emu_config_check(c), 0, "the test platform is valid");
+	c->lps[3].apic_id = 1;
+	TAP_EQ_U64(tdx_emu_config_check(c), (u64)-EINVAL, "APIC id twice");
+	c->lps[3].apic_id = 9;
+	c->nr_lps = TDX_EMU_MAX_LPS + 1;
+	TAP_EQ_U64(tdx_emu_config_check(c), (u64)-EINVAL, "too many LPs");
+	c->nr_lps = 4;
+	c->seamrr_size = 24 * M;
+	TAP_EQ_U64(tdx_emu_config_check(c), (u64)-EINVAL,
+		   "SEAMRR size not a power of two");
+	c->seamrr_size = 32 * M;
+	TAP_EQ_U64(tdx_emu_config_check(c), (u64)-EINVAL,
+		   "SEAMRR base not aligned to its size");
+	c->seamrr_size = 16 * M;
+	c->max_tdmrs = 0;
+	TAP_EQ_U64(tdx_emu_config_check(c), (u64)-EINVAL, "max_tdmrs 0");
+	c->max_tdmrs = 64;
+	c->pamt_entry_size = 8;
+	TAP_EQ_U64(tdx_emu_config_check(c), (u64)-EINVAL, "PAMT entry 8 bytes");
+	c->pamt_entry_size = 16;
+	c->nr_cmrs = 33;
+	TAP_EQ_U64(tdx_emu_config_check(c), (u64)-EINVAL, "33 CMRs");
+	c->nr_cmrs = 2;
+	TAP_EQ_U64(ctx_mismatch, 0, "every op got its ctx");
 }
 
 int main(void)
 {
-	mem = calloc(1, MEM);
-	e = calloc(1, sizeof(*e));
-	if (!mem || !e)
+	if (harness_alloc())
 		return 2;
 	test_rax();
 	test_gating();
+	test_outputs();
 	test_sys_init();
 	test_lp_init();
 	test_info();
@@ -787,9 +928,10 @@ int main(void)
 	test_config();
 	test_key_config();
 	test_tdmr_init();
+	test_shutdown();
+	test_update();
 	test_faults();
-	test_msrs();
-	free(mem);
-	free(e);
+	test_platform();
+	harness_free();
 	return tap_done();
 }

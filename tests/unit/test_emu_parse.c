@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tdx_emu_parse: the configfs text formats of tdx_emu. Good input round
+ * tdx_emu_parse: the configfs text formats of tdx_emu (CMRs, LPs, KeyIDs,
+ * version, faults, transient rates). Good input round
  * trips; malformed input gives -EINVAL and leaves the output untouched.
  */
 #include "tap.h"
@@ -56,27 +57,90 @@ static void test_cmrs(void)
 	       "cmrs: 33 ranges refused");
 }
 
-static void test_cpus(void)
+static void test_lps(void)
 {
-	u8 map[TDX_EMU_MAX_CPUS];
+	static struct tdx_emu_lp lps[TDX_EMU_MAX_LPS];
+	unsigned int nr = 99;
 	char buf[256];
 
-	TAP_OK(!tdx_emu_parse_cpus(P("0-1:0 2-3:1\n"), map) && map[0] == 0 &&
-	       map[1] == 0 && map[2] == 1 && map[3] == 1 &&
-	       map[4] == TDX_EMU_NO_PKG, "cpus: two packages");
-	tdx_emu_format_cpus(map, buf, sizeof(buf));
-	TAP_EQ_STR(buf, "0-1:0 2-3:1\n", "cpus: read back");
-	TAP_OK(!tdx_emu_parse_cpus(P("0:0,5:9,3:0"), map) && map[5] == 9 &&
-	       map[1] == TDX_EMU_NO_PKG, "cpus: single CPUs, gaps");
-	tdx_emu_format_cpus(map, buf, sizeof(buf));
-	TAP_EQ_STR(buf, "0:0 3:0 5:9\n", "cpus: gaps read back");
-	TAP_OK(tdx_emu_parse_cpus(P("0-1:0 1:1"), map) == -EINVAL && map[5] == 9,
-	       "cpus: CPU twice refused, map kept");
-	TAP_OK(tdx_emu_parse_cpus(P("3-1:0"), map) == -EINVAL, "cpus: reversed");
-	TAP_OK(tdx_emu_parse_cpus(P("512:0"), map) == -EINVAL, "cpus: id 512");
-	TAP_OK(tdx_emu_parse_cpus(P("0:255"), map) == -EINVAL, "cpus: pkg 255");
-	TAP_OK(tdx_emu_parse_cpus(P("0"), map) == -EINVAL, "cpus: no package");
-	TAP_OK(tdx_emu_parse_cpus(P(""), map) == -EINVAL, "cpus: empty");
+	TAP_OK(!tdx_emu_parse_lps(P("0-1:0 8-9:1\n"), lps, &nr) && nr == 4 &&
+	       lps[0].apic_id == 0 && lps[1].apic_id == 1 && lps[1].pkg == 0 &&
+	       lps[2].apic_id == 8 && lps[3].apic_id == 9 && lps[3].pkg == 1,
+	       "lps: two packages by APIC id");
+	tdx_emu_format_lps(lps, nr, buf, sizeof(buf));
+	TAP_EQ_STR(buf, "0-1:0 8-9:1\n", "lps: read back");
+	TAP_OK(!tdx_emu_parse_lps(P("0x10:2,0:0\n4:0 5:0"), lps, &nr) &&
+	       nr == 4 && lps[0].apic_id == 0 && lps[1].apic_id == 4 &&
+	       lps[3].apic_id == 16 && lps[3].pkg == 2,
+	       "lps: hex, any order, kept sorted by APIC id");
+	tdx_emu_format_lps(lps, nr, buf, sizeof(buf));
+	TAP_EQ_STR(buf, "0:0 4-5:0 16:2\n", "lps: runs merged on read back");
+	TAP_OK(tdx_emu_parse_lps(P("0-3:0 2:1"), lps, &nr) == -EINVAL &&
+	       nr == 4 && lps[3].apic_id == 16,
+	       "lps: APIC id twice refused, list kept");
+	TAP_OK(tdx_emu_parse_lps(P("3-1:0"), lps, &nr) == -EINVAL,
+	       "lps: reversed range");
+	TAP_OK(tdx_emu_parse_lps(P("0xffffffff:0"), lps, &nr) == -EINVAL,
+	       "lps: the broadcast APIC id");
+	TAP_OK(!tdx_emu_parse_lps(P("0xfffffffe:0xffffffff"), lps, &nr) &&
+	       nr == 1 && lps[0].pkg == 0xffffffffU,
+	       "lps: highest APIC id, any package (LP.INIT judges it)");
+	TAP_OK(tdx_emu_parse_lps(P("0:0x100000000"), lps, &nr) == -EINVAL,
+	       "lps: package beyond 32 bits");
+	TAP_OK(!tdx_emu_parse_lps(P("0-1023:0"), lps, &nr) && nr == 1024,
+	       "lps: 1024 LPs");
+	TAP_OK(tdx_emu_parse_lps(P("0-1023:0 5000:1"), lps, &nr) == -EINVAL &&
+	       nr == 1024, "lps: 1025 LPs refused");
+	TAP_OK(tdx_emu_parse_lps(P("0-4294967294:0"), lps, &nr) == -EINVAL,
+	       "lps: a huge range refused without expanding it");
+	TAP_OK(tdx_emu_parse_lps(P("0"), lps, &nr) == -EINVAL, "lps: no package");
+	TAP_OK(tdx_emu_parse_lps(P("0:0x"), lps, &nr) == -EINVAL, "lps: junk");
+	TAP_OK(tdx_emu_parse_lps(P(" \n"), lps, &nr) == -EINVAL, "lps: empty");
+}
+
+static void test_transients(void)
+{
+	struct tdx_emu_transients t = { .seed = 9 };
+	char buf[256];
+
+	TAP_OK(!tdx_emu_parse_transients(P("rnd_no_entropy=50 key_busy=1000\n"),
+					 &t) &&
+	       t.rate[TDX_EMU_TR_RND_NO_ENTROPY] == 50 &&
+	       t.rate[TDX_EMU_TR_KEY_BUSY] == 1000 &&
+	       t.rate[TDX_EMU_TR_SYS_BUSY] == 0 && t.seed == 9,
+	       "transients: named rates set, the rest kept");
+	TAP_OK(!tdx_emu_parse_transients(P("seed=0x1234,sys_busy=7 tdmr_busy=3"),
+					 &t) && t.seed == 0x1234 &&
+	       t.rate[TDX_EMU_TR_SYS_BUSY] == 7 &&
+	       t.rate[TDX_EMU_TR_RND_NO_ENTROPY] == 50,
+	       "transients: seed and more rates");
+	TAP_OK(!tdx_emu_parse_transients(P("key_generation_failed=1"), &t) &&
+	       t.rate[TDX_EMU_TR_KEY_GEN_FAILED] == 1, "transients: keygen");
+	tdx_emu_format_transients(&t, buf, sizeof(buf));
+	TAP_EQ_STR(buf, "rnd_no_entropy=50 key_generation_failed=1 key_busy=1000 "
+		   "sys_busy=7 tdmr_busy=3 seed=4660\n", "transients: read back");
+	TAP_OK(tdx_emu_parse_transients(P("sys_busy=1001"), &t) == -EINVAL &&
+	       t.rate[TDX_EMU_TR_SYS_BUSY] == 7,
+	       "transients: above 1000 per mille refused, kept");
+	TAP_OK(tdx_emu_parse_transients(P("sys_busy=5 bogus=1"), &t) == -EINVAL &&
+	       t.rate[TDX_EMU_TR_SYS_BUSY] == 7,
+	       "transients: unknown name refused, nothing applied");
+	TAP_OK(tdx_emu_parse_transients(P("sys_busy"), &t) == -EINVAL,
+	       "transients: no value");
+	TAP_OK(tdx_emu_parse_transients(P("offx"), &t) == -EINVAL,
+	       "transients: off with junk");
+	TAP_OK(tdx_emu_parse_transients(P(""), &t) == -EINVAL,
+	       "transients: empty");
+	TAP_OK(!tdx_emu_parse_transients(P("off\n"), &t) &&
+	       !t.rate[TDX_EMU_TR_KEY_BUSY] && !t.rate[TDX_EMU_TR_SYS_BUSY] &&
+	       t.seed == 0x1234, "transients: off zeroes the rates, keeps the seed");
+	TAP_OK(!tdx_emu_parse_transients(P("off sys_busy=2"), &t) &&
+	       t.rate[TDX_EMU_TR_SYS_BUSY] == 2, "transients: off, then a rate");
+	TAP_OK(tdx_emu_transient_name(TDX_EMU_TR_TDMR_BUSY) &&
+	       !strcmp(tdx_emu_transient_name(TDX_EMU_TR_TDMR_BUSY),
+		       "tdmr_busy") &&
+	       !tdx_emu_transient_name(TDX_EMU_NR_TRANSIENTS),
+	       "transient names");
 }
 
 static void test_keyids(void)
@@ -140,7 +204,8 @@ int main(void)
 {
 	test_u64();
 	test_cmrs();
-	test_cpus();
+	test_lps();
+	test_transients();
 	test_keyids();
 	test_version();
 	test_fault();

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Status decoding: every model status named, exact lines for the classes. */
+/*
+ * Status decoding: every status of the model's table (and the platform
+ * checks of SYS.INIT/LP.INIT) named, the detail bytes of each class read
+ * as the module writes them, exact lines, retry rules.
+ */
 #include <string.h>
 #include "tap.h"
 #include "tdx_status.h"
@@ -22,13 +26,24 @@ static const struct {
 	NAMED(TDX_SYS_NOT_READY),
 	NAMED(TDX_SYS_SHUTDOWN),
 	NAMED(TDX_SYS_KEY_CONFIG_NOT_PENDING),
+	NAMED(TDX_SYS_STATE_INCORRECT),
+	NAMED(TDX_SYS_INVALID_HANDOFF),
+	NAMED(TDX_SYS_INCOMPATIBLE_SIGSTRUCT),
 	NAMED(TDX_SYS_LP_INIT_NOT_PENDING),
 	NAMED(TDX_SYS_CONFIG_NOT_PENDING),
 	NAMED(TDX_INCOMPATIBLE_SEAM_CAPABILITIES),
 	NAMED(TDX_KEY_GENERATION_FAILED),
 	NAMED(TDX_KEY_CONFIGURED),
+	NAMED(TDX_NUM_ACTIVATED_HKIDS_NOT_SUPPORTED),
 	NAMED(TDX_INCORRECT_CPUID_VALUE),
+	NAMED(TDX_LIMIT_CPUID_MAXVAL_SET),
+	NAMED(TDX_INCONSISTENT_CPUID_FIELD),
 	NAMED(TDX_INVALID_PKG_ID),
+	NAMED(TDX_SMRR_NOT_LOCKED),
+	NAMED(TDX_INVALID_SMRR_CONFIGURATION),
+	NAMED(TDX_SMRR_OVERLAPS_CMR),
+	NAMED(TDX_SMRR_LOCK_NOT_SUPPORTED),
+	NAMED(TDX_SMRR_NOT_SUPPORTED),
 	NAMED(TDX_INCONSISTENT_MSR),
 	NAMED(TDX_INCORRECT_MSR_VALUE),
 	NAMED(TDX_INVALID_TDMR),
@@ -43,6 +58,7 @@ static const struct {
 	NAMED(TDX_CMR_LIST_INVALID),
 	NAMED(TDX_METADATA_FIELD_ID_INCORRECT),
 	NAMED(TDX_METADATA_FIELD_NOT_READABLE),
+	NAMED(TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT),
 	NAMED(TDX_SEAMCALL_VMFAILINVALID),
 	NAMED(TDX_SEAMCALL_GP),
 	NAMED(TDX_SEAMCALL_UD),
@@ -124,17 +140,50 @@ static void test_format(void)
 		   "all BIOS-enabled CPUs must be online (check maxcpus=, nr_cpus= and offline CPUs); "
 		   "configuration happens once per boot",
 		   "CONFIG_NOT_PENDING: missing LP.INIT, CPUs must be online");
-	TAP_EQ_STR(fmt(TDH_SYS_CONFIG, TDX_PAMT_OVERLAP | 0x010103),
+	TAP_EQ_STR(fmt(TDH_SYS_CONFIG, 0xC0000A1200010103ULL),
 		   "TDH.SYS.CONFIG failed: TDX_PAMT_OVERLAP (0xc0000a1200010103): "
-		   "TDMR 3, PAMT level 2M, other TDMR 1: a PAMT overlaps another "
-		   "PAMT or TDX memory; a PAMT inside a TDMR must be covered by "
-		   "reserved areas", "PAMT_OVERLAP: the model's example decoded");
+		   "PAMT_2M of TDMR 3 overlaps TDMR 1: a PAMT overlaps another "
+		   "PAMT or the available memory of a TDMR; a PAMT inside a TDMR "
+		   "must be covered by reserved areas",
+		   "PAMT_OVERLAP: the model's example decoded");
+	TAP_OK(strstr(fmt(TDH_SYS_CONFIG, TDX_PAMT_OVERLAP | 0x020002),
+		      ": PAMT_4K of TDMR 2 overlaps TDMR 2 itself: ") != NULL,
+	       "PAMT_OVERLAP within one TDMR: %s", line);
+	TAP_OK(strstr(fmt(TDH_SYS_CONFIG, TDX_PAMT_OVERLAP | 0x030201),
+		      ": PAMT_1G of TDMR 1 overlaps TDMR 3: ") != NULL,
+	       "PAMT_OVERLAP, earlier TDMR's PAMT first: %s", line);
 	TAP_OK(strstr(fmt(TDH_SYS_CONFIG, TDX_INVALID_PAMT | 0x0205),
-		      ": TDMR 5, PAMT level 1G: ") != NULL,
+		      ": PAMT_1G of TDMR 5: ") != NULL,
 	       "INVALID_PAMT details: %s", line);
 	TAP_OK(strstr(fmt(TDH_SYS_CONFIG, TDX_PAMT_OUTSIDE_CMRS | 0x0000),
-		      ": TDMR 0, PAMT level 4K: ") != NULL,
+		      ": PAMT_4K of TDMR 0: ") != NULL,
 	       "PAMT_OUTSIDE_CMRS details: %s", line);
+	TAP_OK(strstr(fmt(TDH_SYS_CONFIG, TDX_INVALID_PAMT | 0x0340),
+		      ": PAMT_? of TDMR 64: ") != NULL,
+	       "INVALID_PAMT, a level the module never writes: %s", line);
+	TAP_EQ_STR(fmt(TDH_SYS_LP_INIT, 0xC000090600000009ULL),
+		   "TDH.SYS.LP.INIT failed: TDX_INVALID_PKG_ID (0xc000090600000009): "
+		   "package 9: a CPU package id is outside the range the TDX "
+		   "module supports", "INVALID_PKG_ID names the package");
+	TAP_OK(strstr(fmt(TDH_SYS_INIT, 0xC000082500000800ULL),
+		      "TDX_NUM_ACTIVATED_HKIDS_NOT_SUPPORTED (0xc000082500000800): "
+		      "KeyIDs must stay below 2048: ") != NULL,
+	       "NUM_ACTIVATED_HKIDS_NOT_SUPPORTED: %s", line);
+	TAP_OK(strstr(fmt(TDH_SYS_INIT, TDX_INCORRECT_MSR_VALUE | 0x87),
+		      ": MSR 0x87: ") != NULL, "INCORRECT_MSR_VALUE: %s", line);
+	TAP_OK(strstr(fmt(TDH_SYS_LP_INIT, TDX_INCONSISTENT_MSR | 0x10a),
+		      ": MSR 0x10a: ") != NULL, "INCONSISTENT_MSR: %s", line);
+	TAP_OK(strstr(fmt(TDH_SYS_INIT, TDX_SMRR_OVERLAPS_CMR | 0x0301),
+		      ": SMRR2 overlaps CMR 3: ") != NULL,
+	       "SMRR_OVERLAPS_CMR: %s", line);
+	TAP_OK(strstr(fmt(TDH_SYS_INIT, TDX_SMRR_NOT_LOCKED),
+		      ": SMRR: ") != NULL, "SMRR_NOT_LOCKED: %s", line);
+	TAP_OK(strstr(fmt(TDH_SYS_RD, TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT),
+		      "TDH.SYS.RD returned: TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT") ==
+	       line, "FIRST_FIELD_ID_IN_CONTEXT is no failure: %s", line);
+	TAP_OK(strstr(fmt(TDH_SYS_UPDATE, TDX_SYS_INVALID_HANDOFF),
+		      "TDH.SYS.UPDATE failed: TDX_SYS_INVALID_HANDOFF") == line,
+	       "SYS_INVALID_HANDOFF: %s", line);
 	TAP_OK(strstr(fmt(TDH_SYS_CONFIG, TDX_NON_ORDERED_RESERVED_IN_TDMR |
 			  0x0f02), ": TDMR 2, reserved area 15: ") != NULL,
 	       "NON_ORDERED_RESERVED details: %s", line);
@@ -234,6 +283,19 @@ static void test_retryable(void)
 	       "success not retryable");
 	TAP_OK(!tdx_status_retryable(TDH_SYS_KEY_CONFIG, TDX_KEY_CONFIGURED),
 	       "KEY_CONFIGURED (done) not retryable");
+	TAP_OK(tdx_status_retryable(TDH_SYS_SHUTDOWN, TDX_SYS_BUSY),
+	       "SHUTDOWN SYS_BUSY (another LP busy) retryable");
+	TAP_OK(tdx_status_retryable(TDH_SYS_UPDATE, TDX_SYS_BUSY),
+	       "UPDATE SYS_BUSY retryable");
+	TAP_OK(!tdx_status_retryable(TDH_SYS_TDMR_INIT, TDX_OPERAND_BUSY | 187),
+	       "OPERAND_BUSY|187 outside KEY.CONFIG not retryable");
+	TAP_OK(!tdx_status_retryable(TDH_SYS_KEY_CONFIG, TDX_OPERAND_BUSY | 1),
+	       "OPERAND_BUSY|RCX outside TDMR.INIT not retryable");
+	TAP_OK(tdx_status_retryable(TDH_SYS_TDMR_INIT | (1 << 16),
+				    TDX_OPERAND_BUSY | 1),
+	       "the leaf is taken from bits 15:0");
+	TAP_OK(!tdx_status_retryable(TDH_SYS_INIT, TDX_SEAMCALL_UD),
+	       "#UD not retryable");
 }
 
 int main(void)

@@ -290,3 +290,11 @@ check_failed_after_config() {
 emu_cpu() {
 	sed -n "s/^$1: \([0-9]*\)$/\1/p" "$EMU/state"
 }
+
+# emu_fresh: (TAP on failure) detach the emulator and reset the platform:
+# the module keeps its state across detach/attach, as the real one does
+# across driver reloads, so only this gives a module at power-on
+emu_fresh() {
+	[ "$(cat $EMU/attached)" = 1 ] && emu_set attached 0
+	emu_set reset 1
+}
