@@ -47,6 +47,8 @@ struct tdx_emu_cpu_stats {
 	atomic64_t flushes;
 	atomic64_t key_config_unflushed; /* KEY.CONFIG before every CPU flushed */
 	atomic64_t pamt_reset_bytes;	/* MOVDIR64B over PAMT memory */
+	atomic64_t private_bytes;	/* PAMT the module owns */
+	atomic64_t private_unmapped;	/* of which out of the direct map */
 };
 
 extern struct tdx_emu_platform tdx_emu_plat;
@@ -87,6 +89,12 @@ unsigned int tdx_emu_cpus_kid0_dirty(void);
 unsigned int tdx_emu_cpus_dirty(void);
 void tdx_emu_cpu_reset(void);
 void tdx_emu_cpu_exit(void);
+
+/* tdx_emu_private.c */
+void *tdx_emu_private_va(u64 pa);
+void tdx_emu_private_configured(void);
+void tdx_emu_private_reset(void);
+unsigned int tdx_emu_private_reachable(void);
 
 /* tdx_emu_configfs.c */
 int tdx_emu_configfs_init(void);

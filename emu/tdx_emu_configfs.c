@@ -131,6 +131,29 @@ static ssize_t emu_tdmr_init_delay_ns_store(struct config_item *item,
 
 EMU_NUM_ATTR(feature_control, &tdx_emu_plat.feature_control, 0, U64_MAX, "0x%llx")
 
+/* TDMR bytes per TDH.SYS.TDMR.INIT call: a power of two, 4 KiB to 1 GiB */
+static ssize_t emu_tdmr_init_chunk_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%llu\n", READ_ONCE(cfg->tdmr_init_chunk));
+}
+
+static ssize_t emu_tdmr_init_chunk_store(struct config_item *item,
+					 const char *page, size_t count)
+{
+	int err = store_begin("tdmr_init_chunk", false);
+	u64 v;
+
+	if (err)
+		return err;
+	err = tdx_emu_parse_u64(page, count, TDX_EMU_TDMR_INIT_CHUNK_MIN,
+				TDX_EMU_TDMR_INIT_CHUNK_MAX, &v);
+	if (!err && !is_power_of_2(v))
+		err = -EINVAL;
+	if (!err)
+		cfg->tdmr_init_chunk = v;
+	return store_end("tdmr_init_chunk", err, count);
+}
+
 /* "FAMILY MODEL" of CPUID leaf 1, e.g. "6 0xcf": errata follow from it. */
 static ssize_t emu_cpu_model_show(struct config_item *item, char *page)
 {
@@ -488,11 +511,14 @@ static ssize_t emu_state_show(struct config_item *item, char *page)
 			   atomic64_read(&cs->hv_toggles),
 			   atomic64_read(&cs->hv_enables_refused));
 	n += sysfs_emit_at(page, n,
-			   "cache_flushes: %lld\nkey_config_unflushed: %lld\ncpus_kid0_dirty: %u\ncpus_dirty: %u\npamt_reset_bytes: %lld\n",
+			   "cache_flushes: %lld\nkey_config_unflushed: %lld\ncpus_kid0_dirty: %u\ncpus_dirty: %u\npamt_reset_bytes: %lld\npamt_private_bytes: %lld\npamt_private_unmapped: %lld\npamt_host_reachable: %u\n",
 			   atomic64_read(&cs->flushes),
 			   atomic64_read(&cs->key_config_unflushed),
 			   tdx_emu_cpus_kid0_dirty(), tdx_emu_cpus_dirty(),
-			   atomic64_read(&cs->pamt_reset_bytes));
+			   atomic64_read(&cs->pamt_reset_bytes),
+			   atomic64_read(&cs->private_bytes),
+			   atomic64_read(&cs->private_unmapped),
+			   tdx_emu_private_reachable());
 	for (t = 0; t < TDX_EMU_NR_TRANSIENTS; t++)
 		n += sysfs_emit_at(page, n, "transient_%s: %llu\n",
 				   tdx_emu_transient_name(t),
@@ -577,6 +603,7 @@ EMU_ATTR(features0, 0644);
 EMU_ATTR(tdmr_init_delay_ns, 0644);
 EMU_ATTR(feature_control, 0644);
 EMU_ATTR(cpu_model, 0644);
+EMU_ATTR(tdmr_init_chunk, 0644);
 EMU_ATTR(movdir64b, 0644);
 EMU_ATTR(reset, 0644);
 EMU_ATTR(transients, 0644);
@@ -603,6 +630,7 @@ static struct configfs_attribute *emu_attrs[] = {
 	&emu_attr_tdmr_init_delay_ns,
 	&emu_attr_feature_control,
 	&emu_attr_cpu_model,
+	&emu_attr_tdmr_init_chunk,
 	&emu_attr_movdir64b,
 	&emu_attr_reset,
 	&emu_attr_transients,

@@ -98,8 +98,10 @@ static u64 emu_seamcall(u64 fn, struct tdx_module_args *args)
 	st = tdx_emu_seamcall(&tdx_emu_plat.emu, fn, &r);
 	after = emu_state();
 	if (leaf == TDH_SYS_CONFIG && before < TDX_EMU_SYSCONFIG_DONE &&
-	    after >= TDX_EMU_SYSCONFIG_DONE)
+	    after >= TDX_EMU_SYSCONFIG_DONE) {
 		tdx_emu_cpu_configured();
+		tdx_emu_private_configured();
+	}
 	tdx_emu_cpu_after_call(leaf, st, before, after);
 
 	args->rcx = r.rcx;
@@ -268,6 +270,7 @@ int tdx_emu_platform_reset(void)
 {
 	if (tdx_emu_plat.attached)
 		return -EBUSY;
+	tdx_emu_private_reset();
 	tdx_emu_reset(&tdx_emu_plat.emu);
 	tdx_emu_cpu_reset();
 	tdx_emu_plat.resumed = false;
@@ -463,6 +466,8 @@ static void __exit tdx_emu_exit_module(void)
 	/* tdx_sys pins this module while configured, so this succeeds */
 	WARN_ON(tdx_emu_detach());
 	emu_save();
+	/* Unpinned by tdx_sys only before CONFIG or after a reset */
+	tdx_emu_private_reset();
 	mutex_unlock(&tdx_emu_plat.lock);
 	if (emu_store)
 		memunmap(emu_store);

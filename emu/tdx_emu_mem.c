@@ -64,13 +64,16 @@ static int emu_access(u64 pa, void *buf, size_t len, bool write)
 	while (len) {
 		size_t off = offset_in_page(pa);
 		size_t n = min_t(size_t, len, PAGE_SIZE - off);
-		struct page *page = pfn_to_online_page(PHYS_PFN(pa));
-		void *va;
+		struct page *page;
+		void *va = tdx_emu_private_va(pa);	/* the module's PAMT */
 
-		/* Reserved pages hold the kernel image and firmware data. */
-		if (!page || (write && PageReserved(page)))
-			return -EFAULT;
-		va = page_address(page) + off;
+		if (!va) {
+			page = pfn_to_online_page(PHYS_PFN(pa));
+			/* Reserved pages hold the kernel image, firmware data */
+			if (!page || (write && PageReserved(page)))
+				return -EFAULT;
+			va = page_address(page) + off;
+		}
 		if (write ? emu_write_nofault(va, buf, n) :
 			    copy_from_kernel_nofault(buf, va, n))
 			return -EFAULT;

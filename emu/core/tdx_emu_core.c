@@ -45,6 +45,7 @@ void tdx_emu_config_default(struct tdx_emu_config *c)
 	c->seamrr_base = 0xFE000000ULL;
 	c->seamrr_size = 32ULL << 20;
 	c->cpu_fms = 0x000806F8;	/* family 6 model 0x8F stepping 8 */
+	c->tdmr_init_chunk = TDX_EMU_TDMR_INIT_CHUNK;
 	c->max_tdmrs = TDX_MAX_TDMRS;
 	c->max_rsvd = TDX_MAX_RSVD;
 	c->pamt_entry_size = 16;
@@ -71,6 +72,10 @@ int tdx_emu_config_check(const struct tdx_emu_config *c)
 	    c->pamt_entry_size > TDX_EMU_PAMT_ENTRY_MAX ||
 	    c->keyid_bits > 15 ||
 	    (u64)c->num_mktme_keyids + c->num_tdx_keyids > 0x7fff)
+		return -EINVAL;
+	if (c->tdmr_init_chunk < TDX_EMU_TDMR_INIT_CHUNK_MIN ||
+	    c->tdmr_init_chunk > TDX_EMU_TDMR_INIT_CHUNK_MAX ||
+	    (c->tdmr_init_chunk & (c->tdmr_init_chunk - 1)))
 		return -EINVAL;
 	if (c->seamrr_size < TDX_SZ_4K ||
 	    (c->seamrr_size & (c->seamrr_size - 1)) ||
@@ -728,10 +733,10 @@ static int pamt_entries(struct tdx_emu *e, unsigned int i, unsigned int level,
 static u64 tdmr_init(struct tdx_emu *e, const struct tdx_emu_regs *in,
 		     struct tdx_emu_regs *r)
 {
-	const u64 chunk = TDX_EMU_TDMR_INIT_CHUNK;
+	const u64 chunk = e->cfg.tdmr_init_chunk;
 	unsigned int i, es = e->cfg.pamt_entry_size;
 	const struct tdx_tdmr_info *t;
-	u64 next, end, off, bytes;
+	u64 next, end, off, bytes, first2m, n2m;
 	int err;
 
 	if (!tdx_is_aligned(in->rcx, TDX_SZ_1G) || in->rcx >= MAX_PA ||
@@ -752,12 +757,14 @@ static u64 tdmr_init(struct tdx_emu *e, const struct tdx_emu_regs *in,
 		e->ops->unlock(e->ctx, TDX_EMU_LOCK_TDMR(i), false);
 		return TDX_TDMR_ALREADY_INITIALIZED;
 	}
+	/* The 4K entries of this chunk, the 2M ones starting in it, the 1G */
 	off = next - t->base;
-	bytes = (chunk / TDX_SZ_4K + chunk / TDX_SZ_2M) * es;
+	first2m = tdx_align_up(off, TDX_SZ_2M) / TDX_SZ_2M;
+	n2m = tdx_align_up(off + chunk, TDX_SZ_2M) / TDX_SZ_2M - first2m;
+	bytes = (chunk / TDX_SZ_4K + n2m) * es;
 	err = pamt_entries(e, i, 0, off / TDX_SZ_4K, chunk / TDX_SZ_4K, NULL);
-	if (!err)
-		err = pamt_entries(e, i, 1, off / TDX_SZ_2M, chunk / TDX_SZ_2M,
-				   NULL);
+	if (!err && n2m)
+		err = pamt_entries(e, i, 1, first2m, n2m, NULL);
 	if (!err && tdx_is_aligned(off, TDX_SZ_1G)) {
 		err = pamt_entries(e, i, 2, off / TDX_SZ_1G, 1, NULL);
 		bytes += es;

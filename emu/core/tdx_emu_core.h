@@ -55,12 +55,18 @@
 #define TDX_EMU_PAMT_ENTRY_MIN	16
 #define TDX_EMU_PAMT_ENTRY_MAX	64
 
-/* Bytes of PAMT initialized per TDH.SYS.TDMR.INIT call: 4 MiB of TDMR. */
+/*
+ * TDMR bytes one TDH.SYS.TDMR.INIT call initializes: 4 MiB on 1.5 (the
+ * default), 16 MiB with Dynamic PAMT; any power of two in [4 KiB, 1 GiB]
+ * is accepted, so a host is tested for looping on RDX, not on a count.
+ */
 #define TDX_EMU_TDMR_INIT_CHUNK	(4ULL << 20)
+#define TDX_EMU_TDMR_INIT_CHUNK_MIN	TDX_SZ_4K
+#define TDX_EMU_TDMR_INIT_CHUNK_MAX	TDX_SZ_1G
 
 /* struct tdx_emu's header: "TDXEMU" + layout version, and its size. */
 #define TDX_EMU_MAGIC		0x554D455844545F31ULL
-#define TDX_EMU_LAYOUT_VERSION	1
+#define TDX_EMU_LAYOUT_VERSION	2
 
 enum tdx_emu_sys_state {
 	TDX_EMU_SYSINIT_PENDING = 0,
@@ -118,6 +124,7 @@ struct tdx_emu_config {
 	u16 module_hv, min_update_hv;		/* handoff versions */
 	u8 no_downgrade;
 	u64 tdmr_init_delay_ns;
+	u64 tdmr_init_chunk;			/* TDMR bytes per TDMR.INIT */
 };
 
 struct tdx_emu_fault {

@@ -51,7 +51,7 @@ GUEST_MODULES = ['virtio_pci', 'virtio_console', 'configfs', 'libnvdimm',
                  'nfit', 'nd_pmem', 'dax', 'device_dax', 'dax_pmem', 'kmem']
 
 DEFAULT_SHAPE = {'mem': '1G', 'slots': '8', 'maxmem': '16G', 'cpus': '2',
-                 'maxcpus': '', 'nvdimm': 'off', 'pmem': ''}
+                 'maxcpus': '', 'sockets': '', 'nvdimm': 'off', 'pmem': ''}
 DEFAULT_TIMEOUT = 300       # per scenario, seconds (guest-side `timeout`)
 BOOT_ALLOWANCE = 240        # boot + poweroff, seconds, on top of scenarios
 HOTPLUG_TIMEOUT = 60        # guest must finish an eject within this
@@ -328,7 +328,7 @@ def merge_into(src, dst):
     os.rmdir(src)
 
 
-def install_harness(stage, scenarios):
+def install_harness(stage, scenarios, kernel):
     base = stage + GUEST_BASE
     os.makedirs(os.path.join(base, 'scenarios'), exist_ok=True)
     for f, mode in (('lib.sh', 0o644), ('tdx.sh', 0o644),
@@ -339,6 +339,8 @@ def install_harness(stage, scenarios):
         d = os.path.join(base, 'scenarios', name + '.sh')
         shutil.copy(path, d)
         os.chmod(d, 0o755)
+    # The kernel image, for scenarios that kexec into it (vm_kexec)
+    shutil.copy(kernel['vmlinuz'], os.path.join(base, 'vmlinuz'))
     unitdir = os.path.join(stage, 'etc', 'systemd', 'system')
     os.makedirs(os.path.join(unitdir, 'multi-user.target.wants'),
                 exist_ok=True)
@@ -373,7 +375,7 @@ def build_overlay(odir, kernel, rootfs, scenarios):
         merge_into(os.path.join(stage, 'usr', 'lib', 'modules'),
                    os.path.join(stage, 'lib', 'modules'))
     add_guest_modules(stage, kernel, log)
-    install_harness(stage, scenarios)
+    install_harness(stage, scenarios, kernel)
     # The base is merged-/usr: an overlay directory named lib, bin or sbin
     # would replace the base's symlink when the kernel unpacks it.
     for d in ('lib', 'lib64', 'bin', 'sbin'):
@@ -416,13 +418,17 @@ def build_overlay(odir, kernel, rootfs, scenarios):
 
 def parse_header(path):
     """Leading comment block: '# vm: k=v ...', '# cmdline: ...',
-    '# timeout: N', '# console-allow: REGEX', '# share-boot: yes'.
+    '# timeout: N', '# console-allow: REGEX', '# console-expect: REGEX',
+    '# share-boot: yes'. A console-expect line is a check of its own: some
+    console line of the boot must match it (what a guest cannot report,
+    e.g. what the kernel printed on its way into a reboot).
     A scenario gets a fresh VM unless it says share-boot: yes; then it
     shares one with the other sharing scenarios of the same shape and
     cmdline (TDX initialization cannot be undone without a reboot, so a
     scenario that changes kernel state must not share)."""
     shape = dict(DEFAULT_SHAPE)
     hdr = {'cmdline': '', 'timeout': DEFAULT_TIMEOUT, 'allow': [],
+           'expect': [],
            'share': False}
     for line in open(path):
         line = line.strip()
@@ -446,6 +452,8 @@ def parse_header(path):
             hdr['timeout'] = int(val)
         elif key == 'console-allow':
             hdr['allow'].append(val)
+        elif key == 'console-expect':
+            hdr['expect'].append(val)
         elif key == 'share-boot':
             hdr['share'] = val.lower() in ('yes', 'true', '1', 'on')
     if not shape['maxcpus']:
@@ -749,7 +757,9 @@ class Boot:
             append += ' ' + self.cmdline
         cmd = ['qemu-system-x86_64', '-nodefaults', '-machine', machine,
                '-cpu', 'max', '-accel', 'tcg',
-               '-smp', '%s,maxcpus=%s' % (s['cpus'], s['maxcpus']),
+               '-smp', '%s,maxcpus=%s%s' % (s['cpus'], s['maxcpus'],
+                                            ',sockets=' + s['sockets']
+                                            if s['sockets'] else ''),
                '-m', '%s,slots=%s,maxmem=%s' % (s['mem'], s['slots'],
                                                 s['maxmem']),
                '-kernel', self.kernel['vmlinuz'], '-initrd', self.initrd,
@@ -977,6 +987,7 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
         g['names'].append(name)
         g['timeout'] += h['timeout'] + 15
         g['allow'] += h['allow']
+        g.setdefault('expect', {})[name] = h['expect']
     results = []
     for i, ((shape, cmdline, _), g) in enumerate(groups.items(), 1):
         tag = 'boot%d' % i
@@ -1003,9 +1014,14 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
                 print('#   ' + l)
         res = split_results(b.result_lines())
         nres = len(results)
+        console = b.console_lines()
         for name in g['names']:
-            for passed, test, note, diag in evaluate(name, res.get(name),
-                                                     bad):
+            checks = evaluate(name, res.get(name), bad)
+            for rx in g['expect'].get(name, []):
+                hit = any(re.search(rx, l) for l in console)
+                checks.append((hit, 'vm/%s/console: %s' % (name, rx), '',
+                               [] if hit else ['no console line matches']))
+            for passed, test, note, diag in checks:
                 results.append((passed, test, note))
                 if stream and passed:
                     continue        # the live output showed it already

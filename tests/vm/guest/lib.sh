@@ -100,6 +100,62 @@ _tap_end() {
 }
 trap _tap_end EXIT
 
+# vm_reboot_after: end this boot with an orderly reboot instead of a
+# power-off, once every scenario ran; what the kernel prints on its way
+# out is checked with '# console-expect:' headers
+vm_reboot_after() {
+	mkdir -p /run/tdxtest && touch /run/tdxtest/reboot
+}
+
+# --- kexec: one scenario across two kernels -----------------------------
+# A scenario that kexecs runs in stages: tdx_stage says which (1 in the
+# first kernel); vm_kexec saves the TAP counters, repacks the root file
+# system as it is now into an initrd and kexecs into the same kernel with
+# the same command line, where run-scenarios resumes the scenario at its
+# next stage. The results port carries both kernels' output.
+TDXTEST_RESUME=/var/lib/tdxtest/resume
+
+# tdx_stage: this scenario's stage, 1 unless resumed after vm_kexec
+tdx_stage() {
+	local name stage
+	if [ -r $TDXTEST_RESUME ] && read -r name stage _ <$TDXTEST_RESUME &&
+		[ "$name" = "${TDXTEST_NAME:-}" ]; then
+		echo "$stage"
+	else
+		echo 1
+	fi
+}
+
+# Resumed: go on counting where the previous stage stopped
+if [ -r $TDXTEST_RESUME ]; then
+	read -r _rn _rs _tap_n _tap_failed <$TDXTEST_RESUME
+	[ "$_rn" = "${TDXTEST_NAME:-}" ] || { _tap_n=0; _tap_failed=0; }
+fi
+
+# vm_kexec [LOAD_ARGS...]: kexec into the next stage; returns only when
+# loading the kernel failed (status of kexec -l, its output on stdout)
+vm_kexec() {
+	local base img=/run/tdxtest-kexec.cpio.gz
+	base=$(dirname "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}")
+	mkdir -p "$(dirname $TDXTEST_RESUME)"
+	echo "${TDXTEST_NAME:-} $(($(tdx_stage) + 1)) $_tap_n $_tap_failed" \
+		>$TDXTEST_RESUME
+	(cd / && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev \
+		-o -path ./run -o -path ./tmp -o -path ./usr/share/doc \
+		-o -path ./usr/share/man -o -path ./usr/share/locale \) -prune \
+		-o -print | cpio -o -H newc --quiet | gzip -1) >$img
+	if ! kexec -l "$base/vmlinuz" --initrd=$img --reuse-cmdline "$@" 2>&1; then
+		rm -f $TDXTEST_RESUME $img
+		return 1
+	fi
+	sync
+	# Counters now belong to the next stage: nothing more from this one
+	trap - EXIT
+	systemctl kexec
+	sleep 600
+	exit 1
+}
+
 # wait_for TIMEOUT CMD...: poll CMD until it succeeds; 1 after TIMEOUT s.
 wait_for() {
 	local end=$((SECONDS + $1))
