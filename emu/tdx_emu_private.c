@@ -44,6 +44,7 @@ static DECLARE_WORK(emu_private_work, emu_private_fn);
 /* For emu_access(): the alias of @pa when it is private, else NULL. */
 void *tdx_emu_private_va(u64 pa)
 {
+	/* Pairs with the release in emu_private_fn(): entries are complete */
 	unsigned int i, n = smp_load_acquire(&emu_nr_priv);
 
 	for (i = 0; i < n; i++)
@@ -157,6 +158,7 @@ static void emu_private_fn(struct work_struct *w)
 		}
 		emu_priv[i] = r[i];
 	}
+	/* Entries complete before any SEAMCALL can see the count */
 	smp_store_release(&emu_nr_priv, n);
 	/* No SEAMCALL still writes the PAMT through the direct map */
 	synchronize_rcu();
@@ -199,6 +201,7 @@ void tdx_emu_private_reset(void)
 			       emu_priv[i].size, true);
 	if (n)
 		on_each_cpu(emu_flush_tlb_one, NULL, 1);
+	/* Back to the direct map before the aliases go */
 	smp_store_release(&emu_nr_priv, 0);
 	synchronize_rcu();
 	for (i = 0; i < n; i++) {
@@ -216,6 +219,7 @@ void tdx_emu_private_reset(void)
  */
 unsigned int tdx_emu_private_reachable(void)
 {
+	/* Pairs with the release in emu_private_fn() */
 	unsigned int i, n = smp_load_acquire(&emu_nr_priv), reach = 0;
 	u64 v;
 
