@@ -293,10 +293,11 @@ static ssize_t emu_hypervisor_churn_us_store(struct config_item *item,
 	if (err)
 		return err;
 	err = tdx_emu_parse_u64(page, count, 0, TDX_EMU_MAX_CHURN_US, &v);
-	if (!err)
+	if (!err) {
 		err = tdx_emu_hv_churn(v);
-	if (!err)
-		WRITE_ONCE(plat->churn_us, v);
+		/* A failed start leaves no churn running */
+		WRITE_ONCE(plat->churn_us, err ? 0 : v);
+	}
 	return store_end("hypervisor_churn_us", err, count);
 }
 
@@ -363,7 +364,7 @@ static ssize_t emu_cmrs_show(struct config_item *item, char *page)
 	if (!tmp)
 		return -ENOMEM;
 	mutex_lock(&plat->lock);
-	if (plat->cmrs_set || plat->attached) {
+	if (plat->cmrs_set || plat->attached || !tdx_emu_fresh()) {
 		memcpy(tmp, cfg->cmrs, sizeof(cfg->cmrs));
 		nr = cfg->nr_cmrs;
 	} else if (tdx_emu_firmware_cmrs(tmp, &nr)) {
@@ -406,7 +407,7 @@ static ssize_t emu_cpus_show(struct config_item *item, char *page)
 	if (!lps)
 		return -ENOMEM;
 	mutex_lock(&plat->lock);
-	if (plat->cpus_set || plat->attached) {
+	if (plat->cpus_set || plat->attached || !tdx_emu_fresh()) {
 		nr = cfg->nr_lps;
 		memcpy(lps, cfg->lps, nr * sizeof(*lps));
 	} else if (tdx_emu_firmware_lps(lps, &nr)) {

@@ -101,7 +101,12 @@ bool tdx_emu_vmx_on(void)
 static void emu_hv_enable(void *unused)
 {
 	struct emu_cpu *c = this_cpu_ptr(&emu_cpu);
+	u64 fc = READ_ONCE(tdx_emu_plat.feature_control);
 
+	/* Its VMXON would #GP as ours does: KVM does not load there */
+	if ((fc & (TDX_EMU_FEAT_CTL_LOCKED | TDX_EMU_FEAT_CTL_VMX)) !=
+	    (TDX_EMU_FEAT_CTL_LOCKED | TDX_EMU_FEAT_CTL_VMX))
+		return;
 	if (c->vmx == EMU_VMX_HOST) {
 		atomic64_inc(&tdx_emu_cpu_stats.hv_enables_refused);
 		return;

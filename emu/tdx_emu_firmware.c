@@ -108,7 +108,14 @@ int tdx_emu_firmware_cmrs(struct tdx_cmr_info *cmrs, unsigned int *nr_cmrs)
 	}
 	n = min_t(unsigned int, bp[BP_E820_ENTRIES], BP_E820_MAX);
 	emu_e820_decode(bp + BP_E820_TABLE, n, map, &nr);
-	emu_e820_ext(map, &nr, bp, PAGE_SIZE);
+	kfree(bp);
+	/* Room for every entry a map may hold in one setup_data block */
+	bp = kmalloc(TDX_EMU_MAX_E820 * E820_ENTRY_SIZE, GFP_KERNEL);
+	if (!bp) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	emu_e820_ext(map, &nr, bp, TDX_EMU_MAX_E820 * E820_ENTRY_SIZE);
 	memset(cmrs, 0, sizeof(*cmrs) * TDX_MAX_CMRS);
 	ret = tdx_emu_bios_cmrs(map, nr, 0, cmrs, nr_cmrs);
 	if (ret)

@@ -37,7 +37,7 @@ struct tdx_emu_platform tdx_emu_plat = {
 };
 
 static unsigned long persist;
-module_param(persist, ulong, 0444);
+module_param(persist, ulong, 0400);	/* a physical address: root only */
 MODULE_PARM_DESC(persist,
 		 "Physical address of 2 MiB of reserved memory (memmap=2M$ADDR) that keeps the module's state across tdx_emu reloads and kexec, as SEAMRR keeps the real module's; 0 (default): the state lives as long as tdx_emu");
 
@@ -275,6 +275,7 @@ int tdx_emu_platform_reset(void)
 	tdx_emu_cpu_reset();
 	tdx_emu_plat.resumed = false;
 	emu_have_prev = false;
+	memset(&emu_prev, 0, sizeof(emu_prev));
 	pr_info("platform reset: the module is powered on afresh\n");
 	return 0;
 }

@@ -34,7 +34,7 @@ struct emu_private {
 	unsigned long unmapped;	/* bytes taken out of the direct map */
 };
 
-static struct emu_private emu_priv[TDX_MAX_TDMRS];
+static struct emu_private emu_priv[TDX_MAX_TDMRS * 3];	/* per PAMT level */
 static unsigned int emu_nr_priv;	/* published with release */
 static DEFINE_MUTEX(emu_priv_lock);	/* the worker against a reset */
 
@@ -111,35 +111,29 @@ static void *emu_alias(u64 pa, u64 size)
 	return va;
 }
 
-/* The PAMT ranges of the configured TDMRs, one per TDMR (levels merged). */
+/* The PAMT ranges of the configured TDMRs: each level on its own. */
 static unsigned int emu_pamt_ranges(struct emu_private *out)
 {
 	const struct tdx_emu *e = &tdx_emu_plat.emu;
 	unsigned int i, lvl, n = 0;
-	u64 b, s, lo, hi;
+	u64 b, s;
 
 	for (i = 0; i < READ_ONCE(e->nr_tdmrs) && i < TDX_MAX_TDMRS; i++) {
-		lo = ~0ULL;
-		hi = 0;
 		for (lvl = 0; lvl < 3; lvl++) {
 			tdx_emu_pamt_of(&e->tdmrs[i], lvl, &b, &s);
 			if (!s)
 				continue;
-			lo = min(lo, b);
-			hi = max(hi, b + s);
+			out[n].pa = ALIGN_DOWN(b, PAGE_SIZE);
+			out[n].size = ALIGN(b + s, PAGE_SIZE) - out[n].pa;
+			n++;
 		}
-		if (lo >= hi)
-			continue;
-		out[n].pa = ALIGN_DOWN(lo, PAGE_SIZE);
-		out[n].size = ALIGN(hi, PAGE_SIZE) - out[n].pa;
-		n++;
 	}
 	return n;
 }
 
 static void emu_private_fn(struct work_struct *w)
 {
-	static struct emu_private r[TDX_MAX_TDMRS];
+	static struct emu_private r[TDX_MAX_TDMRS * 3];
 	unsigned long unmapped = 0, total = 0;
 	unsigned int i, n;
 

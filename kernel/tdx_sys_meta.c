@@ -297,7 +297,6 @@ int tdx_read_metadata(void)
 		ret = -EIO;
 		goto out;
 	}
-	/* Publish what we read even when we refuse: it says which module */
 	ret = tdx_check_meta(m);
 	if (ret)
 		goto out;

@@ -116,6 +116,9 @@ int tdx_emu_parse_cpu_model(const char *buf, size_t len, u32 *family,
 	if (tdx_emu_parse_u64(buf + i, j - i, 1, 0xff + 0xf, &f) ||
 	    tdx_emu_parse_u64(buf + j, len - j, 0, 0xff, &m))
 		return -EINVAL;
+	/* CPUID has an extended model only for families 6 and 15+ */
+	if (m > 0xf && f != 6 && f < 0xf)
+		return -EINVAL;
 	*family = (u32)f;
 	*model = (u32)m;
 	return 0;

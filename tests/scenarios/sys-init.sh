@@ -148,6 +148,14 @@ tap_is "$(emu_stat pamt_bytes_initialized)" "$(emu_stat pamt_bytes_expected)" \
 	"emulator: all PAMT bytes initialized"
 tap_cmd "emulator: PAMT entries verify ok" -- grep -q '^verify: .* ok$' $EMU/stats
 tap_cmd "emulator: SYS_READY" -- grep -q 'sys_state: .*READY' $EMU/state
+# The PAMT is the module's: out of the host's direct map
+wait_for 30 sh -c "[ \$(sed -n 's/^pamt_private_bytes: //p' $EMU/state) -gt 0 ]"
+priv=$(emu_cpu pamt_private_bytes)
+tap_cmd "PAMT private: $priv bytes" -- test "${priv:-0}" -ge $(($(cat $T/pamt_kb) * 1024))
+tap_is "$(emu_cpu pamt_private_unmapped)" "$priv" "all of it out of the direct map"
+tap_is "$(emu_cpu pamt_host_reachable)" 0 "the host cannot read it any more"
+tap_cmd "the module still verifies its entries through its own mapping" -- \
+	grep -q '^verify: .* corrupted=0 .* ok$' $EMU/stats
 tap_is "$(grep -c '^tdmr ' /sys/kernel/debug/tdx_sys/tdmrs 2>/dev/null)" \
 	"${#tdmrs[@]}" "debugfs table lists every TDMR"
 

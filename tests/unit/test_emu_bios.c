@@ -166,7 +166,10 @@ static void cpu_model(void)
 	       tdx_emu_parse_cpu_model("x 1", 3, &f, &m) == -EINVAL &&
 	       tdx_emu_parse_cpu_model("6 1 2", 5, &f, &m) == -EINVAL &&
 	       tdx_emu_parse_cpu_model("0 1", 3, &f, &m) == -EINVAL &&
+	       tdx_emu_parse_cpu_model("5 0x8f", 6, &f, &m) == -EINVAL &&
 	       f == 1 && m == 2, "bad models rejected, outputs untouched");
+	TAP_OK(!tdx_emu_parse_cpu_model("0x16 0xa0", 9, &f, &m) && f == 0x16 &&
+	       m == 0xa0, "extended family and model: \"0x16 0xa0\"");
 	TAP_OK(tdx_emu_cpu_has_pw_erratum(6, 0x8f) &&
 	       tdx_emu_cpu_has_pw_erratum(6, 0xcf) &&
 	       !tdx_emu_cpu_has_pw_erratum(6, 0xad) &&
