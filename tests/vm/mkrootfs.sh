@@ -1,19 +1,20 @@
 #!/bin/bash
 # Build the guest base root filesystem as a compressed initramfs archive.
 #
-#   mkrootfs.sh OUT.cpio.zst MIRROR PACKAGE-LIST
+#   mkrootfs.sh OUT.cpio.zst MIRROR PACKAGE-LIST [RELEASE]
 #
-# debootstrap --variant=minbase bookworm plus the listed packages, trimmed
-# (docs, man pages, locales, apt caches) because the whole tree lives in the
-# guest's RAM, then packed as a newc cpio with systemd as /init.  Nothing
+# debootstrap --variant=minbase RELEASE (default bookworm; the bed uses
+# bookworm for its 6.1 kernel, trixie for 6.12) plus the listed packages,
+# trimmed (docs, man pages, locales, apt caches) because the whole tree lives
+# in the guest's RAM, then packed as a newc cpio with systemd as /init.  Nothing
 # outside the scratch directory next to OUT is touched.  tdxvm.py caches the
-# result keyed by a hash of this script and the package list.
+# result keyed by a hash of this script, the package list and RELEASE.
 set -euo pipefail
 
 out=$1
 mirror=$2
 pkglist=$3
-suite=${TDXSYS_SUITE:-bookworm}
+suite=${4:-bookworm}
 
 pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$pkglist" | tr -s ' \n' ',' |
 	sed 's/,$//')
