@@ -13,10 +13,14 @@
 #include <linux/module.h>
 #include <linux/version.h>
 
+/* The kernel tdxsys is being built against is at least a.b.c. */
+#define TDX_KERNEL_AT_LEAST(a, b, c) \
+	(KERNEL_VERSION(a, b, c) <= LINUX_VERSION_CODE)
+
 /* 6.4 dropped class_create()'s owner: the class core never used it. */
 static inline struct class *tdx_class_create(const char *name)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#if TDX_KERNEL_AT_LEAST(6, 4, 0)
 	return class_create(name);
 #else
 	return class_create(THIS_MODULE, name);

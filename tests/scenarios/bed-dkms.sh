@@ -3,7 +3,8 @@
 # and installed for this very kernel (dkms add, build, install: on the
 # Debian 12 host for 6.1, in the Debian 13 build root for 6.12), and they
 # load.  The host writes what it knows to bed-facts: the kernel it built
-# for, `dkms status`, and the SHA-256 of each module dkms installed.
+# for, `dkms status`, and per module dkms installed its SHA-256 and its
+# GNU build-id note.
 # vm: mem=1G slots=8 maxmem=16G cpus=2
 # timeout: 120
 # shellcheck source=tests/vm/guest/lib.sh
@@ -39,9 +40,13 @@ for m in tdx_sys tdx_emu; do
 done
 
 tap_cmd "modprobe tdx_emu (and tdx_sys)" -- modprobe tdx_emu
+# The kernel shows each loaded module's build-id note; the host recorded
+# the note of each module dkms installed.
 for m in tdx_sys tdx_emu; do
-	tap_is "$(cat /sys/module/$m/srcversion 2>&1)" \
-		"$(modinfo -F srcversion $m 2>&1)" \
-		"loaded $m is the dkms-installed one (srcversion)"
+	note=/sys/module/$m/notes/.note.gnu.build-id
+	got=$(od -An -v -tx1 $note 2>&1 | tr -d ' \n')
+	want=$(fact dkms_module | awk -v m="$m" \
+		'$1 ~ "/" m "\\.ko" { print $3 }')
+	tap_is "$got" "$want" "loaded $m is the one dkms built (build-id)"
 done
 tap_cmd "modprobe -r tdx_emu tdx_sys" -- modprobe -r tdx_emu tdx_sys

@@ -403,6 +403,7 @@ class Kernel:
                    'DESTDIR=' + w + '/dkms-src'], log)
             name, ver = dkms_package()
             os.makedirs(os.path.join(host_w, 'modules', kabi))
+            os.makedirs(os.path.join(host_w, 'dkms'))
             trees = ['--sourcetree', w + '/dkms-src/usr/src',
                      '--dkmstree', w + '/dkms', '--installtree',
                      w + '/modules', '--kernelsourcedir', kdir]
@@ -532,7 +533,10 @@ class DebianKernel(Kernel):
                     shutil.rmtree(dl)
                 atomic_dir(kdir, build)
         vmlinuz = os.path.join(kdir, 'boot', 'vmlinuz-' + kabi)
-        moddir = os.path.join(kdir, 'lib', 'modules', kabi)
+        # bookworm ships /lib/modules, trixie (merged /usr) /usr/lib/modules
+        moddir = next((d for d in (os.path.join(kdir, p, 'modules', kabi)
+                                   for p in ('lib', 'usr/lib'))
+                       if os.path.isdir(d)), '')
         if not os.path.isfile(vmlinuz) or not os.path.isdir(moddir):
             raise BedError('%s lacks vmlinuz or modules; remove it' % kdir)
         phase_done('kernel-' + self.name, t0, note)

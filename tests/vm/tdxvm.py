@@ -22,13 +22,16 @@ Python 3 standard library only.
 
 import argparse
 import glob
+import gzip
 import hashlib
 import json
+import lzma
 import os
 import re
 import shlex
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -173,6 +176,22 @@ def install_harness(stage, scenarios, facts):
                             'tdxsys-test.service'))
 
 
+def build_id_note(path, data):
+    """The GNU build-id ELF note of a module (.ko, .ko.xz, .ko.gz), in hex:
+    the bytes the kernel shows in /sys/module/<m>/notes/.note.gnu.build-id
+    once it is loaded."""
+    if path.endswith('.xz'):
+        data = lzma.decompress(data)
+    elif path.endswith('.gz'):
+        data = gzip.decompress(data)
+    elif path.endswith('.zst'):
+        data = subprocess.run(['zstd', '-dc', path], check=True,
+                              stdout=subprocess.PIPE).stdout
+    m = re.search(re.escape(struct.pack('<III', 4, 20, 3) + b'GNU\0') +
+                  b'.{20}', data, re.S)
+    return m.group(0).hex() if m else '-'
+
+
 def build_overlay(odir, kernel, rootfs, scenarios):
     """Return the initrd: base archive + this run's overlay archive: the
     project built and installed for kernel (tools by make install-tools,
@@ -192,9 +211,10 @@ def build_overlay(odir, kernel, rootfs, scenarios):
                 stage, 'lib', 'modules', image['kver'], '*', '*', '*.ko*'))):
             rel = os.path.relpath(ko, os.path.join(stage, 'lib', 'modules',
                                                    image['kver']))
+            data = open(ko, 'rb').read()
             facts['dkms_module'] = facts.get('dkms_module', '') + \
-                '%s %s\n' % (rel, hashlib.sha256(
-                    open(ko, 'rb').read()).hexdigest())
+                '%s %s %s\n' % (rel, hashlib.sha256(data).hexdigest(),
+                                 build_id_note(ko, data))
     t0 = time.monotonic()
     # depmod -b looks in <base>/lib/modules; gather modules there first.
     if os.path.isdir(os.path.join(stage, 'usr', 'lib', 'modules')):
