@@ -260,6 +260,8 @@ class Apt:
 # --------------------------------------------------------------------------
 # guest root filesystems and build roots, one per release
 
+DEBOOTSTRAP_SH = os.path.join(HERE, 'bed-debootstrap.sh')
+
 def ensure_rootfs(release):
     """The guest base archive of a release (mkrootfs.sh), cached by a hash
     of its inputs."""
@@ -267,7 +269,7 @@ def ensure_rootfs(release):
     script = os.path.join(HERE, 'mkrootfs.sh')
     pkgs = os.path.join(HERE, 'guest-packages.txt')
     mirror = debian_mirror()
-    key = file_hash(script, pkgs, extra=(release,))
+    key = file_hash(script, DEBOOTSTRAP_SH, pkgs, extra=(release,))
     path = os.path.join(CACHE, 'rootfs-%s-%s.cpio.zst' % (release, key))
     note = 'cached'
     with cache_lock('rootfs-' + release):
@@ -288,7 +290,7 @@ def ensure_buildroot(release, kabi):
     script = os.path.join(HERE, 'mkbuildroot.sh')
     pkgs = os.path.join(HERE, 'buildroot-packages.txt')
     mirror, sec = debian_mirror(), security_mirror()
-    key = file_hash(script, pkgs, extra=(release, kabi))
+    key = file_hash(script, DEBOOTSTRAP_SH, pkgs, extra=(release, kabi))
     path = os.path.join(CACHE, 'buildroot-%s-%s' % (release, key))
     note = 'cached'
     with cache_lock('buildroot-' + release):
@@ -334,6 +336,8 @@ class Builder:
         e = dict(os.environ if self.root is None else
                  {'PATH': '/usr/sbin:/usr/bin:/sbin:/bin', 'HOME': '/root',
                   'LC_ALL': 'C.UTF-8'})
+        for v in ('MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES'):
+            e.pop(v, None)      # a build of its own, not part of make test
         e.update(env or {})
         cmd = list(argv) if self.root is None else \
             ['chroot', self.root] + list(argv)
@@ -404,6 +408,10 @@ class Kernel:
             name, ver = dkms_package()
             os.makedirs(os.path.join(host_w, 'modules', kabi))
             os.makedirs(os.path.join(host_w, 'dkms'))
+            # As on a host: /lib/modules/<abi>/build is the kbuild tree
+            # (dkms finds sign-file there).
+            build_link = os.path.join(host_w, 'modules', kabi, 'build')
+            os.symlink(kdir, build_link)
             trees = ['--sourcetree', w + '/dkms-src/usr/src',
                      '--dkmstree', w + '/dkms', '--installtree',
                      w + '/modules', '--kernelsourcedir', kdir]
@@ -421,6 +429,7 @@ class Kernel:
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 universal_newlines=True).stdout.strip()
             merge_tree(os.path.join(host_w, 'stage'), stage)
+            os.unlink(build_link)
             merge_tree(os.path.join(host_w, 'modules'),
                        os.path.join(stage, 'lib', 'modules'))
         finally:
@@ -429,7 +438,8 @@ class Kernel:
         return status
 
     def check_build(self, log):
-        """make modules W=1 KCFLAGS=-Werror for this kernel (make check)."""
+        """make modules W=1 KCFLAGS=-Werror for this kernel, and tdxctl
+        with -Werror by its builder's compiler (make check)."""
         t0 = time.monotonic()
         b = self.builder()
         host_w, w = b.workdir('check-' + self.name)
@@ -438,6 +448,7 @@ class Kernel:
             b.run(['make', '-C', w + '/src', 'modules', 'W=1',
                    'KCFLAGS=-Werror', 'KVER=' + self.kabi(),
                    'KDIR=' + self.kdir()], log)
+            b.run(['make', '-C', w + '/src', 'tools'], log)
         finally:
             shutil.rmtree(host_w, ignore_errors=True)
         phase_done('check-build-' + self.name, t0, self.kabi())

@@ -20,8 +20,8 @@ secmirror=$4
 kabi=$5
 pkglist=$6
 
-pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$pkglist" | tr -s ' \n' ',' |
-	sed 's/,$//')
+# shellcheck source=tests/vm/bed-debootstrap.sh
+. "$(dirname "$0")/bed-debootstrap.sh"
 work=$(mktemp -d "$(dirname "$out")/.buildroot.XXXXXX")
 root=$work/root
 cleanup() {
@@ -30,18 +30,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-t0=$(date +%s)
-echo "mkbuildroot: debootstrap $suite from $mirror (+ $pkgs)"
-if ! debootstrap --variant=minbase --include="$pkgs" "$suite" "$root" \
-		"$mirror" >"$work/debootstrap.log" 2>&1; then
-	tail -n 30 "$work/debootstrap.log" >&2
-	[ -f "$root/debootstrap/debootstrap.log" ] &&
-		tail -n 30 "$root/debootstrap/debootstrap.log" >&2
-	echo "mkbuildroot: debootstrap failed" >&2
-	exit 1
-fi
+bed_debootstrap mkbuildroot "$root" "$suite" "$mirror" "$pkglist" \
+	"$work/debootstrap.log"
 t1=$(date +%s)
-echo "mkbuildroot: phase debootstrap $((t1 - t0))s"
 
 # The headers of the exact kernel ABI; security updates carry new ABIs.
 # linux-headers-KABI depends on that kernel's image (which would pull an

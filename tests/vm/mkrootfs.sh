@@ -16,25 +16,15 @@ mirror=$2
 pkglist=$3
 suite=${4:-bookworm}
 
-pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$pkglist" | tr -s ' \n' ',' |
-	sed 's/,$//')
+# shellcheck source=tests/vm/bed-debootstrap.sh
+. "$(dirname "$0")/bed-debootstrap.sh"
 work=$(mktemp -d "$(dirname "$out")/rootfs.XXXXXX")
 root=$work/root
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 
-t0=$(date +%s)
-echo "mkrootfs: debootstrap $suite from $mirror (+ $pkgs)"
-if ! debootstrap --variant=minbase --include="$pkgs" "$suite" "$root" \
-		"$mirror" >"$work/debootstrap.log" 2>&1; then
-	tail -n 30 "$work/debootstrap.log" >&2
-	[ -f "$root/debootstrap/debootstrap.log" ] &&
-		tail -n 30 "$root/debootstrap/debootstrap.log" >&2
-	echo "mkrootfs: debootstrap failed" >&2
-	exit 1
-fi
-t1=$(date +%s)
-echo "mkrootfs: phase debootstrap $((t1 - t0))s"
+bed_debootstrap mkrootfs "$root" "$suite" "$mirror" "$pkglist" \
+	"$work/debootstrap.log"
 
 # --- configure: a throw-away test machine, root without password ---------
 echo tdxvm >"$root/etc/hostname"

@@ -1,21 +1,27 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""tdxsys VM test bed: boots Debian's kernel in QEMU (TCG) with a
-debootstrap'ed initramfs, runs guest scenarios and hot-plugs memory/CPUs on
-their request over QMP.
+"""tdxsys VM test bed: boots Debian's kernels in QEMU (TCG), each with a
+debootstrap'ed initramfs of its own release, runs guest scenarios and
+hot-plugs memory/CPUs on their request over QMP.  The kernels and how the
+project is built for each: kernels.py.
 
-  tdxvm.py prepare                 build/cache kernel + rootfs, print timings
+  tdxvm.py prepare                 cache kernels, rootfs, build roots; timings
   tdxvm.py suite [SCENARIO...]     run tests/scenarios/*.sh (or the named ones)
+                                   on every kernel
   tdxvm.py demo SCRIPT             run one script, its output live, exit status
   tdxvm.py boot [--shape S]        interactive shell on the serial console
+  tdxvm.py kernels [--names]       the kernels: name, Debian release, ABI
+  tdxvm.py check-build             W=1 -Werror module build for each kernel
+  (each takes --kernels NAMES, e.g. 6.1 or 6.1,6.12; demo/boot use the first)
 
 Environment:
   TDXSYS_CACHE      cache directory (default /var/cache/tdxsys)
   TDXSYS_VM_OUT     results directory (default tests/vm/out)
-  TDXSYS_MIRROR     Debian mirror for debootstrap (default: from apt config)
-  TDXSYS_VM_INSTALL 0 skips `make install` into the overlay (harness only)
+  TDXSYS_KERNELS    default for --kernels (make KERNELS=... sets it)
+  TDXSYS_MIRROR     Debian mirror (default: the host's apt sources)
+  TDXSYS_SECURITY_MIRROR  Debian security mirror (likewise)
+  TDXSYS_VM_INSTALL 0 skips building the project into the overlay
   TDXSYS_FAILTEST   1 also runs tests/vm/selftest-fail.sh (must fail)
-  TDXSYS_KVER       kernel release to use (default: from installed headers)
 
 Python 3 standard library only.
 """
@@ -28,6 +34,7 @@ import json
 import lzma
 import os
 import re
+import resource
 import shlex
 import shutil
 import socket
@@ -212,9 +219,9 @@ def build_overlay(odir, kernel, rootfs, scenarios):
             rel = os.path.relpath(ko, os.path.join(stage, 'lib', 'modules',
                                                    image['kver']))
             data = open(ko, 'rb').read()
-            facts['dkms_module'] = facts.get('dkms_module', '') + \
-                '%s %s %s\n' % (rel, hashlib.sha256(data).hexdigest(),
-                                 build_id_note(ko, data))
+            line = '%s %s %s\n' % (rel, hashlib.sha256(data).hexdigest(),
+                                   build_id_note(ko, data))
+            facts['dkms_module'] = facts.get('dkms_module', '') + line
     t0 = time.monotonic()
     # depmod -b looks in <base>/lib/modules; gather modules there first.
     if os.path.isdir(os.path.join(stage, 'usr', 'lib', 'modules')):
@@ -622,6 +629,7 @@ class Boot:
 
     def run(self):
         self.t0 = time.monotonic()
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         sockdir = tempfile.mkdtemp(prefix='tdxvm-')
         cmd = self.qemu_cmd(sockdir)
         with open(os.path.join(self.odir, 'qemu-%s.cmd' % self.tag), 'w') as f:
@@ -654,6 +662,11 @@ class Boot:
         if self.stream:
             self.pump()
         self.secs = time.monotonic() - self.t0
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU QEMU used (the only child running meanwhile): how much of the
+        # host's cores one boot keeps busy.
+        self.cpu_secs = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - \
+            ru0.ru_stime
         self.rc = proc.returncode
         self.log('qemu exit %s after %.1fs' % (proc.returncode, self.secs))
         if proc.returncode and not self.timed_out:
@@ -839,12 +852,13 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
         b.run()
         TIMINGS.append(('%s-to-systemd' % label, b.boot_secs or 0, ''))
         TIMINGS.append(('%s-total' % label, b.secs, ''))
-        print('# %s: %.1fs total, test service started %s%s' % (
-            label, b.secs,
-            '%.1fs after qemu start' % b.boot_secs if b.boot_secs
-            else 'never',
-            ' (guest uptime %.1fs)' % b.guest_uptime
-            if b.guest_uptime else ''), flush=True)
+        print('# %s: %.1fs total (qemu CPU %.0fs = %.2f cores), test '
+              'service started %s%s' % (
+                  label, b.secs, b.cpu_secs, b.cpu_secs / max(b.secs, 0.1),
+                  '%.1fs after qemu start' % b.boot_secs if b.boot_secs
+                  else 'never',
+                  ' (guest uptime %.1fs)' % b.guest_uptime
+                  if b.guest_uptime else ''), flush=True)
         if b.timed_out:
             print('# %s: timed out after %ds' % (label, b.timeout),
                   flush=True)
@@ -933,13 +947,14 @@ def cmd_check_build(args):
         with open(path, 'w') as log:
             try:
                 k.check_build(log)
-                print('modules for %s (%s): W=1 -Werror clean'
-                      % (k.name, k.kabi()), flush=True)
+                print('modules (W=1) and tdxctl for %s (%s, %s): -Werror '
+                      'clean' % (k.name, k.kabi(), k.builder().describe()),
+                      flush=True)
             except BedError as e:
                 status = 1
                 log.flush()
                 print(open(path, errors='replace').read()[-6000:])
-                print('modules for %s: FAILED: %s' % (k.name, e), flush=True)
+                print('build for %s: FAILED: %s' % (k.name, e), flush=True)
     return status
 
 
