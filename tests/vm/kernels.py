@@ -262,6 +262,7 @@ class Apt:
 
 DEBOOTSTRAP_SH = os.path.join(HERE, 'bed-debootstrap.sh')
 
+
 def ensure_rootfs(release):
     """The guest base archive of a release (mkrootfs.sh), cached by a hash
     of its inputs."""
@@ -374,9 +375,14 @@ def dkms_package():
 # kernels
 
 class Kernel:
-    """Base of the bed's kernels; see the module docstring."""
+    """Base of the bed's kernels; see the module docstring.  cmdline: what
+    every boot of it adds to the kernel command line; lacks: {bed
+    capability: why this kernel cannot offer it}, for scenarios that say
+    they need it ('# needs: vcpu-hotadd')."""
     name = None
     release = None
+    cmdline = ''
+    lacks = {}
 
     def image(self):
         raise NotImplementedError
@@ -478,9 +484,11 @@ class DebianKernel(Kernel):
     a debootstrap build root of the release with linux-headers-<abi>
     (that release's gcc), reached through a private apt configuration."""
 
-    def __init__(self, name, release, host_build):
+    def __init__(self, name, release, host_build, cmdline='', lacks=None):
         self.name, self.release = name, release
         self.host_build = host_build
+        self.cmdline = cmdline
+        self.lacks = lacks or {}
         self.apt = Apt(release, host=host_build)
         self._abi = None
         self._image = None
@@ -578,7 +586,18 @@ def register(kernel, default=True):
 
 # Debian 12 (the host's own release) and Debian 13.
 register(DebianKernel('6.1', 'bookworm', host_build=True))
-register(DebianKernel('6.12', 'trixie', host_build=False))
+register(DebianKernel(
+    '6.12', 'trixie', host_build=False,
+    # Debian 13 builds 6.12 with MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO: the
+    # kernel itself onlines hot-added memory.  tdxsys decides onlining in
+    # user space (udev rule + tdxctl), as on Debian 12 by default; an
+    # operator sets the same (docs: README, installing).
+    cmdline='memhp_default_state=offline',
+    lacks={'vcpu-hotadd':
+           'Linux 6.12 counts MADT LAPIC entries that are not enabled as '
+           'hot-pluggable CPUs only under a hypervisor it recognizes, and '
+           'it takes QEMU TCG for bare metal ("Allowing 2 present CPUs '
+           'plus 0 hotplug CPUs"): no vCPU can be hot-added'}))
 
 
 def select(names):

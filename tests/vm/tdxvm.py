@@ -278,7 +278,7 @@ def parse_header(path):
     scenario that changes kernel state must not share)."""
     shape = dict(DEFAULT_SHAPE)
     hdr = {'cmdline': '', 'timeout': DEFAULT_TIMEOUT, 'allow': [],
-           'share': False}
+           'share': False, 'needs': []}
     for line in open(path):
         line = line.strip()
         if line.startswith('#!') or not line:
@@ -301,6 +301,8 @@ def parse_header(path):
             hdr['timeout'] = int(val)
         elif key == 'console-allow':
             hdr['allow'].append(val)
+        elif key == 'needs':
+            hdr['needs'] += val.split()
         elif key == 'share-boot':
             hdr['share'] = val.lower() in ('yes', 'true', '1', 'on')
     if not shape['maxcpus']:
@@ -836,6 +838,14 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
     groups = {}
     for name, path in scenarios.items():
         h = parse_header(path)
+        lacking = [n for n in h['needs'] if n in kernel.lacks]
+        if lacking:
+            # Not a result: the bed cannot give this kernel what the
+            # scenario exercises (said on every run, never counted).
+            for n in lacking:
+                print('# vm/%s/%s: not run: needs %s: %s'
+                      % (kernel.name, name, n, kernel.lacks[n]), flush=True)
+            continue
         key = (shape_str(h['shape']), h['cmdline'],
                '' if h['share'] else name)
         g = groups.setdefault(key, {'shape': h['shape'], 'cmdline':
@@ -851,8 +861,10 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
         print('# %s: %s%s: %s' % (label, shape, ' cmdline="%s"' % cmdline
                                   if cmdline else '', ' '.join(g['names'])),
               flush=True)
-        b = Boot(odir, tag, image, initrd, g['shape'], cmdline, g['names'],
-                 timeout=g['timeout'] + BOOT_ALLOWANCE, stream=stream)
+        b = Boot(odir, tag, image, initrd, g['shape'],
+                 ' '.join(c for c in (kernel.cmdline, cmdline) if c),
+                 g['names'], timeout=g['timeout'] + BOOT_ALLOWANCE,
+                 stream=stream)
         b.run()
         TIMINGS.append(('%s-to-systemd' % label, b.boot_secs or 0, ''))
         TIMINGS.append(('%s-total' % label, b.secs, ''))
@@ -1035,7 +1047,8 @@ def cmd_boot(args):
         return 1
     print('# interactive VM, kernel %s (%s); Ctrl-a x quits; host log %s'
           % (k.name, shape_str(shape), odir), flush=True)
-    b = Boot(odir, 'boot', k.image(), initrd, shape, args.cmdline or '',
+    b = Boot(odir, 'boot', k.image(), initrd, shape,
+             ' '.join(c for c in (k.cmdline, args.cmdline) if c),
              list(scen), interactive=True)
     b.run()
     return 0
