@@ -3,60 +3,85 @@
 
 PREFIX ?= /usr
 DESTDIR ?=
-KVER ?= $(shell $(CURDIR)/scripts/kver.sh 2>/dev/null)
-KDIR ?= /usr/src/linux-headers-$(KVER)
+# On a host, modules are built for the running kernel.  The VM test bed
+# chooses its own kernels (tests/vm/kernels.py) and passes KVER and KDIR.
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
 MODDIR := /lib/modules/$(KVER)/extra
 DOCDIR := $(PREFIX)/share/doc/tdxsys
+DKMS_NAME := $(shell sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' dkms.conf)
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC := /usr/src/$(DKMS_NAME)-$(DKMS_VERSION)
 export TDXSYS_CACHE ?= /var/cache/tdxsys
+# make test|demo|check KERNELS="6.1 6.12": the bed's kernels (default all;
+# demo boots the first)
+ifdef KERNELS
+export TDXSYS_KERNELS := $(KERNELS)
+endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
-.PHONY: all modules tools install deps ensure-deps test test-unit test-vm \
-	demo check bench bench-vm clean
+.PHONY: all modules headers tools install install-modules install-tools \
+	dkms-src deps ensure-deps test test-unit test-vm demo check bench \
+	bench-vm clean
 
 all: modules tools
 
-modules:
-	@test -n "$(KVER)" || { echo "no kernel headers: run 'make deps'" >&2; exit 1; }
+headers:
+	@test -f $(KDIR)/Makefile || { echo "no kernel headers for $(KVER)" \
+		"(looked in $(KDIR)): apt-get install linux-headers-$(KVER)" >&2; \
+		exit 1; }
+
+modules: headers
 	$(KMAKE) W=1 modules
 
 tools:
 	$(MAKE) -C tools
 
-install: all
+install: install-modules install-tools
+
+install-modules: modules
 	install -d $(DESTDIR)$(MODDIR)
 	install -m 0644 tdx_sys.ko tdx_emu.ko $(DESTDIR)$(MODDIR)/
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+
+install-tools: tools
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	install -d $(DESTDIR)$(DOCDIR)/ABI
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 docs/ABI/testing/* $(DESTDIR)$(DOCDIR)/ABI/
 
+# The module sources as DKMS wants them, /usr/src/<name>-<version>; then
+# `dkms add <name>/<version>` and `dkms install <name>/<version>`.
+dkms-src:
+	install -d $(DESTDIR)$(DKMS_SRC)
+	tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' \
+		Kbuild dkms.conf kernel emu lib | tar -xf - -C $(DESTDIR)$(DKMS_SRC)
+
 deps:
 	scripts/deps.sh
 
-# test and demo install what is missing first, then re-enter make so KVER
-# is computed with the headers in place.
+# test, demo and check install what is missing first.
 ensure-deps:
 	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
 
 test: ensure-deps
-	@$(MAKE) --no-print-directory -s all >/dev/null
 	@scripts/run-tests.sh
 
 test-unit: tools
 	scripts/run-tests.sh --unit-only
 
-test-vm: all
+test-vm: ensure-deps
 	python3 tests/vm/tdxvm.py suite
 
 demo: ensure-deps
-	@$(MAKE) --no-print-directory -s all >/dev/null
 	python3 tests/vm/tdxvm.py demo tests/demo/demo.sh
 
+# W=1 -Werror module builds for every bed kernel (each with its release's
+# compiler and headers), whatever the host runs.
 check: ensure-deps
-	$(KMAKE) clean >/dev/null
-	$(KMAKE) W=1 KCFLAGS=-Werror modules
+	python3 tests/vm/tdxvm.py check-build
 	$(MAKE) -C tools clean all CFLAGS="-O2 -g -Wall -Wextra -Werror"
 	scripts/checkpatch.sh kernel/*.c kernel/*.h emu/*.c emu/*.h emu/core/*.c \
 		emu/core/*.h lib/*.c lib/*.h tools/*.c tools/*.h
@@ -66,16 +91,21 @@ bench: tools
 	$(MAKE) -C tests/bench run
 
 # TDX initialization in the VM, serial vs. parallel TDH.SYS.TDMR.INIT: two
-# boots (tests/bench/vm-init*.sh), then ms per GiB and the speedup
-bench-vm: all
+# boots (tests/bench/vm-init*.sh) on one kernel (the default one, or the
+# first of KERNELS), then ms per GiB and the speedup
+bench-vm: ensure-deps
 	@log=$$(mktemp); \
-	{ python3 tests/vm/tdxvm.py suite tests/bench/vm-init-serial.sh \
+	{ python3 tests/vm/tdxvm.py suite --kernels \
+		"$$(python3 tests/vm/tdxvm.py kernels --names | head -n 1)" \
+		tests/bench/vm-init-serial.sh \
 		tests/bench/vm-init.sh; echo "rc=$$?"; } | tee $$log; \
 	awk -f tests/bench/vm-init-report.awk $$log; rc=$$?; \
 	rm -f $$log; exit $$rc
 
 clean:
-	-$(KMAKE) clean
+	find kernel emu lib \( -name '*.o' -o -name '.*.cmd' -o -name '*.mod' \
+		-o -name '*.mod.c' \) -delete
+	rm -f *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/bench clean

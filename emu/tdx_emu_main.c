@@ -24,6 +24,7 @@
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/syscore_ops.h>
+#include "tdx_kcompat.h"
 #include "tdx_provider.h"
 #include "tdx_emu.h"
 #include "tdx_emu_bios.h"
@@ -376,7 +377,7 @@ static struct notifier_block emu_reboot_nb = {
  * verdict on what the host left, and on kexec the module for the next
  * kernel; a reboot resets the platform, so nothing is kept then.
  */
-static void emu_syscore_shutdown(void)
+static void emu_syscore_shutdown(TDX_SYSCORE_ARG)
 {
 	struct emu_handoff h;
 
@@ -394,9 +395,7 @@ static void emu_syscore_shutdown(void)
 		emu_store->emu.hdr.magic = 0;
 }
 
-static struct syscore_ops emu_syscore_ops = {
-	.shutdown = emu_syscore_shutdown,
-};
+TDX_SYSCORE(emu_syscore, NULL, emu_syscore_shutdown);
 
 static int emu_persist_init(void)
 {
@@ -437,7 +436,7 @@ static int __init tdx_emu_init_module(void)
 		tdx_emu_config_default(&tdx_emu_plat.emu.cfg);
 		tdx_emu_init(&tdx_emu_plat.emu, &tdx_emu_kernel_ops, NULL);
 	}
-	register_syscore_ops(&emu_syscore_ops);
+	tdx_register_syscore(&emu_syscore);
 	ret = register_reboot_notifier(&emu_reboot_nb);
 	if (ret)
 		goto err_syscore;
@@ -451,7 +450,7 @@ static int __init tdx_emu_init_module(void)
 err_reboot:
 	unregister_reboot_notifier(&emu_reboot_nb);
 err_syscore:
-	unregister_syscore_ops(&emu_syscore_ops);
+	tdx_unregister_syscore(&emu_syscore);
 	if (emu_store)
 		memunmap(emu_store);
 	return ret;
@@ -461,7 +460,7 @@ static void __exit tdx_emu_exit_module(void)
 {
 	tdx_emu_configfs_exit();
 	unregister_reboot_notifier(&emu_reboot_nb);
-	unregister_syscore_ops(&emu_syscore_ops);
+	tdx_unregister_syscore(&emu_syscore);
 	tdx_emu_cpu_exit();
 	mutex_lock(&tdx_emu_plat.lock);
 	/* tdx_sys pins this module while configured, so this succeeds */

@@ -24,6 +24,7 @@
 #include <linux/suspend.h>
 #include <linux/syscore_ops.h>
 
+#include "tdx_kcompat.h"
 #include "tdx_sys.h"
 
 /* Sapphire Rapids (0x8f) and Emerald Rapids (0xcf): X86_BUG_TDX_PW_MCE */
@@ -115,7 +116,7 @@ static void tdx_reset_pamts(void)
  * more (tdx.stopping). Registered when a provider registers, so it runs
  * before any provider's own syscore hook (they run in reverse order).
  */
-static void tdx_syscore_shutdown(void)
+static void tdx_syscore_shutdown(TDX_SYSCORE_ARG)
 {
 	if (!tdx.provider || !tdx.sysinit_done)
 		return;
@@ -130,7 +131,7 @@ static void tdx_syscore_shutdown(void)
  * Suspend to RAM and hibernation (not s2idle, which never reaches here):
  * the module's keys would not survive them.
  */
-static int tdx_syscore_suspend(void)
+static int tdx_syscore_suspend(TDX_SYSCORE_ARG)
 {
 	if (!READ_ONCE(tdx.sysinit_done))
 		return 0;
@@ -138,10 +139,7 @@ static int tdx_syscore_suspend(void)
 	return -EBUSY;
 }
 
-static struct syscore_ops tdx_syscore_ops = {
-	.shutdown = tdx_syscore_shutdown,
-	.suspend = tdx_syscore_suspend,
-};
+TDX_SYSCORE(tdx_syscore, tdx_syscore_suspend, tdx_syscore_shutdown);
 
 /*
  * Suspend to RAM or standby, refused early: the tdx class device is
@@ -182,9 +180,9 @@ static bool tdx_syscore_on;
 void tdx_lifecycle_provider(bool on)
 {
 	if (on && !tdx_syscore_on)
-		register_syscore_ops(&tdx_syscore_ops);
+		tdx_register_syscore(&tdx_syscore);
 	else if (!on && tdx_syscore_on)
-		unregister_syscore_ops(&tdx_syscore_ops);
+		tdx_unregister_syscore(&tdx_syscore);
 	tdx_syscore_on = on;
 }
 

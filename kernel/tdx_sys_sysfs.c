@@ -15,6 +15,7 @@
 #include <linux/sysfs.h>
 
 #include "tdx_sys.h"
+#include "tdx_kcompat.h"
 
 static struct kobject *tdx_kobj;
 static struct class *tdx_class;
@@ -302,7 +303,7 @@ int tdx_sysfs_init(void)
 	ret = sysfs_create_group(tdx_kobj, &tdx_group);
 	if (ret)
 		goto err_kobj;
-	tdx_class = class_create(THIS_MODULE, "tdx");
+	tdx_class = tdx_class_create("tdx");
 	if (IS_ERR(tdx_class)) {
 		ret = PTR_ERR(tdx_class);
 		goto err_group;

@@ -8,7 +8,7 @@ function kv(line, key,    m) {
 			      RLENGTH - length(key) - 2)
 	return ""
 }
-/ - vm\/vm-init(-serial)?\/bench: / {
+/ - vm\/[^\/]+\/vm-init(-serial)?\/bench: / {
 	k = kv($0, "threads") == "1" ? "serial" : "parallel"
 	cpus[k] = kv($0, "cpus"); gib[k] = kv($0, "gib")
 	init[k] = kv($0, "init_ms"); tinit[k] = kv($0, "tdmr_init_ms")

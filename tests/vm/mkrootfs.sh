@@ -1,39 +1,30 @@
 #!/bin/bash
 # Build the guest base root filesystem as a compressed initramfs archive.
 #
-#   mkrootfs.sh OUT.cpio.zst MIRROR PACKAGE-LIST
+#   mkrootfs.sh OUT.cpio.zst MIRROR PACKAGE-LIST [RELEASE]
 #
-# debootstrap --variant=minbase bookworm plus the listed packages, trimmed
-# (docs, man pages, locales, apt caches) because the whole tree lives in the
-# guest's RAM, then packed as a newc cpio with systemd as /init.  Nothing
+# debootstrap --variant=minbase RELEASE (default bookworm; the bed uses
+# bookworm for its 6.1 kernel, trixie for 6.12) plus the listed packages,
+# trimmed (docs, man pages, locales, apt caches) because the whole tree lives
+# in the guest's RAM, then packed as a newc cpio with systemd as /init.  Nothing
 # outside the scratch directory next to OUT is touched.  tdxvm.py caches the
-# result keyed by a hash of this script and the package list.
+# result keyed by a hash of this script, the package list and RELEASE.
 set -euo pipefail
 
 out=$1
 mirror=$2
 pkglist=$3
-suite=${TDXSYS_SUITE:-bookworm}
+suite=${4:-bookworm}
 
-pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$pkglist" | tr -s ' \n' ',' |
-	sed 's/,$//')
+# shellcheck source=tests/vm/bed-debootstrap.sh
+. "$(dirname "$0")/bed-debootstrap.sh"
 work=$(mktemp -d "$(dirname "$out")/rootfs.XXXXXX")
 root=$work/root
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 
-t0=$(date +%s)
-echo "mkrootfs: debootstrap $suite from $mirror (+ $pkgs)"
-if ! debootstrap --variant=minbase --include="$pkgs" "$suite" "$root" \
-		"$mirror" >"$work/debootstrap.log" 2>&1; then
-	tail -n 30 "$work/debootstrap.log" >&2
-	[ -f "$root/debootstrap/debootstrap.log" ] &&
-		tail -n 30 "$root/debootstrap/debootstrap.log" >&2
-	echo "mkrootfs: debootstrap failed" >&2
-	exit 1
-fi
-t1=$(date +%s)
-echo "mkrootfs: phase debootstrap $((t1 - t0))s"
+bed_debootstrap mkrootfs "$root" "$suite" "$mirror" "$pkglist" \
+	"$work/debootstrap.log"
 
 # --- configure: a throw-away test machine, root without password ---------
 echo tdxvm >"$root/etc/hostname"

@@ -1,46 +1,58 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""tdxsys VM test bed: boots Debian's kernel in QEMU (TCG) with a
-debootstrap'ed initramfs, runs guest scenarios and hot-plugs memory/CPUs on
-their request over QMP.
+"""tdxsys VM test bed: boots Debian's kernels in QEMU (TCG), each with a
+debootstrap'ed initramfs of its own release, runs guest scenarios and
+hot-plugs memory/CPUs on their request over QMP.  The kernels and how the
+project is built for each: kernels.py.
 
-  tdxvm.py prepare                 build/cache kernel + rootfs, print timings
+  tdxvm.py prepare                 cache kernels, rootfs, build roots; timings
   tdxvm.py suite [SCENARIO...]     run tests/scenarios/*.sh (or the named ones)
+                                   on every kernel
   tdxvm.py demo SCRIPT             run one script, its output live, exit status
   tdxvm.py boot [--shape S]        interactive shell on the serial console
+  tdxvm.py kernels [--names]       the kernels: name, Debian release, ABI
+  tdxvm.py check-build             W=1 -Werror module build for each kernel
+  (each takes --kernels NAMES, e.g. 6.1 or 6.1,6.12; demo/boot use the first)
 
 Environment:
   TDXSYS_CACHE      cache directory (default /var/cache/tdxsys)
   TDXSYS_VM_OUT     results directory (default tests/vm/out)
-  TDXSYS_MIRROR     Debian mirror for debootstrap (default: from apt config)
-  TDXSYS_VM_INSTALL 0 skips `make install` into the overlay (harness only)
+  TDXSYS_KERNELS    default for --kernels (make KERNELS=... sets it)
+  TDXSYS_MIRROR     Debian mirror (default: the host's apt sources)
+  TDXSYS_SECURITY_MIRROR  Debian security mirror (likewise)
+  TDXSYS_VM_INSTALL 0 skips building the project into the overlay
   TDXSYS_FAILTEST   1 also runs tests/vm/selftest-fail.sh (must fail)
-  TDXSYS_KVER       kernel release to use (default: from installed headers)
 
 Python 3 standard library only.
 """
 
 import argparse
 import glob
+import gzip
 import hashlib
 import json
+import lzma
 import os
 import re
+import resource
 import shlex
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from kernels import BedError, TIMINGS, ensure_rootfs, phase_done, run
+import kernels
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SCENARIO_DIR = os.path.join(ROOT, 'tests', 'scenarios')
 GUEST_DIR = os.path.join(HERE, 'guest')
 SELFTEST_FAIL = os.path.join(HERE, 'selftest-fail.sh')
-CACHE = os.environ.get('TDXSYS_CACHE') or '/var/cache/tdxsys'
 OUT = os.environ.get('TDXSYS_VM_OUT') or os.path.join(HERE, 'out')
 GUEST_BASE = '/usr/lib/tdxsys-tests'
 
@@ -65,29 +77,6 @@ MARK = '@@tdxtest '
 CONSOLE_RESULT_PREFIX = 'TDXRES: '
 
 
-class BedError(Exception):
-    pass
-
-
-# --------------------------------------------------------------------------
-# timing and small helpers
-
-TIMINGS = []
-
-
-def phase_done(name, t0, note=''):
-    secs = time.monotonic() - t0
-    TIMINGS.append((name, secs, note))
-    print('# phase %s: %.1fs%s' % (name, secs, ' (%s)' % note if note else ''),
-          flush=True)
-    return secs
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
-                          universal_newlines=True, **kw).stdout
-
-
 def parse_size(text):
     m = re.fullmatch(r'(0x[0-9a-fA-F]+|\d+)\s*([KMGT]?)(i?B)?', text.strip())
     if not m:
@@ -96,168 +85,8 @@ def parse_size(text):
     return val << {'': 0, 'K': 10, 'M': 20, 'G': 30, 'T': 40}[m.group(2)]
 
 
-def atomic_dir(final, build):
-    """Run build(tmpdir) and move the result to final; a crash leaves no
-    half-built cache entry behind."""
-    os.makedirs(os.path.dirname(final), exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix='.tmp-', dir=os.path.dirname(final))
-    try:
-        build(tmp)
-        os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-# --------------------------------------------------------------------------
-# kernel: Debian's linux-image for the installed headers' ABI
-
-def kernel_release():
-    kver = os.environ.get('TDXSYS_KVER')
-    if kver:
-        return kver
-    try:
-        dep = run(['dpkg-query', '-W', '-f=${Depends}', 'linux-headers-amd64'],
-                  stderr=subprocess.DEVNULL)
-        m = re.search(r'linux-headers-(\S+-amd64)\b', dep)
-        if m:
-            return m.group(1)
-    except (subprocess.CalledProcessError, OSError):
-        pass
-    heads = glob.glob('/usr/src/linux-headers-*-amd64')
-    if not heads:
-        raise BedError('no linux-headers-*-amd64 installed (run make deps)')
-
-    def key(p):
-        return [int(x) if x.isdigit() else x
-                for x in re.split(r'(\d+)', os.path.basename(p))]
-    return os.path.basename(max(heads, key=key))[len('linux-headers-'):]
-
-
-def kernel_package_version(pkg, kver):
-    """The installed headers' version (modules are built against it), else
-    apt's candidate."""
-    try:
-        v = run(['dpkg-query', '-W', '-f=${Version}', 'linux-headers-' + kver],
-                stderr=subprocess.DEVNULL).strip()
-        if v:
-            return v
-    except (subprocess.CalledProcessError, OSError):
-        pass
-    out = run(['apt-cache', 'policy', pkg])
-    m = re.search(r'Candidate:\s*(\S+)', out)
-    if not m or m.group(1) == '(none)':
-        raise BedError('apt knows no %s (apt-get update?)' % pkg)
-    return m.group(1)
-
-
-def apt_download(spec, dest):
-    cmd = ['apt-get', 'download', '-q', spec]
-    for attempt in (1, 2):
-        r = subprocess.run(cmd, cwd=dest, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, universal_newlines=True)
-        if r.returncode == 0:
-            return
-        if attempt == 1:
-            print('# apt-get download failed, running apt-get update',
-                  flush=True)
-            subprocess.run(['apt-get', 'update', '-q'],
-                           stdout=subprocess.DEVNULL)
-    raise BedError('apt-get download %s failed:\n%s' % (spec, r.stdout))
-
-
-def ensure_kernel():
-    t0 = time.monotonic()
-    kver = kernel_release()
-    pkg = 'linux-image-%s-unsigned' % kver
-    ver = kernel_package_version(pkg, kver)
-    kdir = os.path.join(CACHE, 'kernel-%s_%s' % (pkg, ver))
-    note = 'cached'
-    if not os.path.isdir(kdir):
-        note = 'downloaded %s=%s' % (pkg, ver)
-
-        def build(tmp):
-            dl = os.path.join(tmp, 'dl')
-            os.mkdir(dl)
-            try:
-                apt_download('%s=%s' % (pkg, ver), dl)
-            except BedError:
-                apt_download(pkg, dl)   # that exact version is gone
-            deb = glob.glob(os.path.join(dl, '*.deb'))[0]
-            run(['dpkg-deb', '-x', deb, tmp])
-            shutil.rmtree(dl)
-        atomic_dir(kdir, build)
-    vmlinuz = os.path.join(kdir, 'boot', 'vmlinuz-' + kver)
-    moddir = os.path.join(kdir, 'lib', 'modules', kver)
-    if not os.path.isfile(vmlinuz) or not os.path.isdir(moddir):
-        raise BedError('%s lacks vmlinuz or modules; remove it' % kdir)
-    phase_done('kernel-fetch', t0, note)
-    return {'kver': kver, 'vmlinuz': vmlinuz, 'moddir': moddir}
-
-
-# --------------------------------------------------------------------------
-# root filesystem: debootstrap, cached by a hash of its inputs
-
-def apt_mirror():
-    env = os.environ.get('TDXSYS_MIRROR')
-    if env:
-        return env
-    files = ['/etc/apt/sources.list'] + sorted(
-        glob.glob('/etc/apt/sources.list.d/*.list') +
-        glob.glob('/etc/apt/sources.list.d/*.sources'))
-    for path in files:
-        try:
-            text = open(path).read()
-        except OSError:
-            continue
-        if path.endswith('.sources'):
-            for stanza in re.split(r'\n\s*\n', text):
-                f = {}
-                for line in stanza.splitlines():
-                    m = re.match(r'([A-Za-z-]+):\s*(.*)', line)
-                    if m:
-                        f[m.group(1).lower()] = m.group(2).split()
-                if 'deb' in f.get('types', []) and \
-                        'bookworm' in f.get('suites', []) and f.get('uris'):
-                    return f['uris'][0]
-        else:
-            for line in text.splitlines():
-                w = re.sub(r'\[[^]]*\]', '', line.split('#')[0]).split()
-                if len(w) >= 3 and w[0] == 'deb' and w[2] == 'bookworm':
-                    return w[1]
-    return 'http://deb.debian.org/debian'
-
-
-def ensure_rootfs():
-    t0 = time.monotonic()
-    script = os.path.join(HERE, 'mkrootfs.sh')
-    pkgs = os.path.join(HERE, 'guest-packages.txt')
-    h = hashlib.sha256()
-    for p in (script, pkgs):
-        h.update(open(p, 'rb').read())
-    h.update(os.environ.get('TDXSYS_SUITE', 'bookworm').encode())
-    path = os.path.join(CACHE, 'rootfs-%s.cpio.zst' % h.hexdigest()[:16])
-    note = 'cached'
-    if not os.path.isfile(path):
-        os.makedirs(CACHE, exist_ok=True)
-        mirror = apt_mirror()
-        note = 'built from %s' % mirror
-        r = subprocess.run(['bash', script, path, mirror, pkgs])
-        if r.returncode != 0 or not os.path.isfile(path):
-            raise BedError('rootfs build failed (mkrootfs.sh)')
-    phase_done('rootfs', t0, note)
-    return path
-
-
 # --------------------------------------------------------------------------
 # per-run overlay: project install, guest modules, harness, scenarios
-
-def has_install_target():
-    mk = os.path.join(ROOT, 'Makefile')
-    if not os.path.isfile(mk):
-        return False
-    return re.search(r'^install\s*:', open(mk).read(), re.M) is not None
-
 
 def module_index(moddir):
     idx = {}
@@ -275,8 +104,8 @@ def module_depends(path):
     return [d.replace('-', '_') for d in out.split(',') if d]
 
 
-def add_guest_modules(stage, kernel, log):
-    kver, moddir = kernel['kver'], kernel['moddir']
+def add_guest_modules(stage, image, log):
+    kver, moddir = image['kver'], image['moddir']
     dst = os.path.join(stage, 'lib', 'modules', kver)
     os.makedirs(dst, exist_ok=True)
     idx = module_index(moddir)
@@ -328,9 +157,15 @@ def merge_into(src, dst):
     os.rmdir(src)
 
 
-def install_harness(stage, scenarios, kernel):
+def install_harness(stage, scenarios, facts, image):
     base = stage + GUEST_BASE
     os.makedirs(os.path.join(base, 'scenarios'), exist_ok=True)
+    # What the host knows about this boot's kernel and build, for the
+    # scenarios that check it (bed-dkms).
+    with open(os.path.join(base, 'bed-facts'), 'w') as f:
+        for k, v in sorted(facts.items()):
+            for line in str(v).splitlines() or ['']:
+                f.write('%s=%s\n' % (k, line))
     for f, mode in (('lib.sh', 0o644), ('tdx.sh', 0o644),
                     ('run-scenarios', 0o755)):
         shutil.copy(os.path.join(GUEST_DIR, f), os.path.join(base, f))
@@ -340,7 +175,7 @@ def install_harness(stage, scenarios, kernel):
         shutil.copy(path, d)
         os.chmod(d, 0o755)
     # The kernel image, for scenarios that kexec into it (vm_kexec)
-    shutil.copy(kernel['vmlinuz'], os.path.join(base, 'vmlinuz'))
+    shutil.copy(image['vmlinuz'], os.path.join(base, 'vmlinuz'))
     unitdir = os.path.join(stage, 'etc', 'systemd', 'system')
     os.makedirs(os.path.join(unitdir, 'multi-user.target.wants'),
                 exist_ok=True)
@@ -350,32 +185,52 @@ def install_harness(stage, scenarios, kernel):
                             'tdxsys-test.service'))
 
 
+def build_id_note(path, data):
+    """The GNU build-id ELF note of a module (.ko, .ko.xz, .ko.gz), in hex:
+    the bytes the kernel shows in /sys/module/<m>/notes/.note.gnu.build-id
+    once it is loaded."""
+    if path.endswith('.xz'):
+        data = lzma.decompress(data)
+    elif path.endswith('.gz'):
+        data = gzip.decompress(data)
+    elif path.endswith('.zst'):
+        data = subprocess.run(['zstd', '-dc', path], check=True,
+                              stdout=subprocess.PIPE).stdout
+    m = re.search(re.escape(struct.pack('<III', 4, 20, 3) + b'GNU\0') +
+                  b'.{20}', data, re.S)
+    return m.group(0).hex() if m else '-'
+
+
 def build_overlay(odir, kernel, rootfs, scenarios):
-    """Return the initrd: base archive + this run's overlay archive."""
-    t0 = time.monotonic()
+    """Return the initrd: base archive + this run's overlay archive: the
+    project built and installed for kernel (tools by make install-tools,
+    modules by DKMS), the guest modules of its image, the harness."""
+    image = kernel.image()
     stage = os.path.join(odir, 'overlay')
     os.makedirs(stage)
-    log = open(os.path.join(odir, 'overlay.log'), 'w')
+    log = open(os.path.join(odir, 'build.log'), 'w')
+    facts = {'kernel': kernel.name, 'release': kernel.release,
+             'kabi': image['kver']}
     want = os.environ.get('TDXSYS_VM_INSTALL', '1') != '0'
     note = 'harness only (TDXSYS_VM_INSTALL=0)'
     if want:
-        if not has_install_target():
-            raise BedError('%s/Makefile has no install target '
-                           '(TDXSYS_VM_INSTALL=0 to run without)' % ROOT)
-        note = 'make install'
-        r = subprocess.run(['make', '-C', ROOT, 'install', 'DESTDIR=' + stage,
-                            'KVER=' + kernel['kver']], stdout=log,
-                           stderr=subprocess.STDOUT)
-        if r.returncode != 0:
-            log.close()
-            tail = open(os.path.join(odir, 'overlay.log')).read()[-3000:]
-            raise BedError('make install DESTDIR=overlay failed:\n' + tail)
+        note = 'install-tools + dkms'
+        facts['dkms_status'] = kernel.install(stage, log)
+        for ko in sorted(glob.glob(os.path.join(
+                stage, 'lib', 'modules', image['kver'], '*', '*', '*.ko*'))):
+            rel = os.path.relpath(ko, os.path.join(stage, 'lib', 'modules',
+                                                   image['kver']))
+            data = open(ko, 'rb').read()
+            line = '%s %s %s\n' % (rel, hashlib.sha256(data).hexdigest(),
+                                   build_id_note(ko, data))
+            facts['dkms_module'] = facts.get('dkms_module', '') + line
+    t0 = time.monotonic()
     # depmod -b looks in <base>/lib/modules; gather modules there first.
     if os.path.isdir(os.path.join(stage, 'usr', 'lib', 'modules')):
         merge_into(os.path.join(stage, 'usr', 'lib', 'modules'),
                    os.path.join(stage, 'lib', 'modules'))
-    add_guest_modules(stage, kernel, log)
-    install_harness(stage, scenarios, kernel)
+    add_guest_modules(stage, image, log)
+    install_harness(stage, scenarios, facts, image)
     # The base is merged-/usr: an overlay directory named lib, bin or sbin
     # would replace the base's symlink when the kernel unpacks it.
     for d in ('lib', 'lib64', 'bin', 'sbin'):
@@ -409,7 +264,7 @@ def build_overlay(odir, kernel, rootfs, scenarios):
         with open(ov, 'rb') as f:
             shutil.copyfileobj(f, out)
     log.close()
-    phase_done('overlay', t0, note)
+    phase_done('overlay-' + kernel.name, t0, note)
     return initrd
 
 
@@ -428,8 +283,7 @@ def parse_header(path):
     scenario that changes kernel state must not share)."""
     shape = dict(DEFAULT_SHAPE)
     hdr = {'cmdline': '', 'timeout': DEFAULT_TIMEOUT, 'allow': [],
-           'expect': [],
-           'share': False}
+           'expect': [], 'share': False, 'needs': []}
     for line in open(path):
         line = line.strip()
         if line.startswith('#!') or not line:
@@ -454,6 +308,8 @@ def parse_header(path):
             hdr['allow'].append(val)
         elif key == 'console-expect':
             hdr['expect'].append(val)
+        elif key == 'needs':
+            hdr['needs'] += val.split()
         elif key == 'share-boot':
             hdr['share'] = val.lower() in ('yes', 'true', '1', 'on')
     if not shape['maxcpus']:
@@ -750,8 +606,12 @@ class Boot:
     def qemu_cmd(self, sockdir):
         s = self.shape
         machine = 'q35' + (',nvdimm=on' if s['nvdimm'] == 'on' else '')
+        # no_timer_check: under TCG on a busy host the early IO-APIC timer
+        # check can miss its ticks and panic ("IO-APIC + timer doesn't
+        # work!"); the timer works, the vCPU was just not scheduled.
         append = 'console=ttyS0,115200 panic=-1 mitigations=off ' \
-            'systemd.show_status=1 tdxtest.scenarios=%s tdxtest.poweroff=%d' \
+            'no_timer_check systemd.show_status=1 tdxtest.scenarios=%s ' \
+            'tdxtest.poweroff=%d' \
             % (','.join(self.scenarios) or '-', 0 if self.interactive else 1)
         if self.cmdline:
             append += ' ' + self.cmdline
@@ -784,6 +644,7 @@ class Boot:
 
     def run(self):
         self.t0 = time.monotonic()
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         sockdir = tempfile.mkdtemp(prefix='tdxvm-')
         cmd = self.qemu_cmd(sockdir)
         with open(os.path.join(self.odir, 'qemu-%s.cmd' % self.tag), 'w') as f:
@@ -816,6 +677,11 @@ class Boot:
         if self.stream:
             self.pump()
         self.secs = time.monotonic() - self.t0
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU QEMU used (the only child running meanwhile): how much of the
+        # host's cores one boot keeps busy.
+        self.cpu_secs = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - \
+            ru0.ru_stime
         self.rc = proc.returncode
         self.log('qemu exit %s after %.1fs' % (proc.returncode, self.secs))
         if proc.returncode and not self.timed_out:
@@ -896,10 +762,11 @@ def split_results(lines):
     return res
 
 
-def evaluate(name, r, kernel_bad):
-    """List of (passed, test name, note) for one scenario."""
+def evaluate(kname, name, r, kernel_bad):
+    """List of (passed, test name, note) for one scenario; test names are
+    vm/<kernel>/<scenario>/<check>."""
     out = []
-    pre = 'vm/%s' % name
+    pre = 'vm/%s/%s' % (kname, name)
     if r is None:
         return [(False, pre, 'no result (boot failed or timed out)', [])]
     plan = None
@@ -976,9 +843,18 @@ def print_timings():
 
 def run_boots(odir, kernel, initrd, scenarios, stream=False):
     """Group scenarios by shape, boot each group, return result tuples."""
+    image = kernel.image()
     groups = {}
     for name, path in scenarios.items():
         h = parse_header(path)
+        lacking = [n for n in h['needs'] if n in kernel.lacks]
+        if lacking:
+            # Not a result: the bed cannot give this kernel what the
+            # scenario exercises (said on every run, never counted).
+            for n in lacking:
+                print('# vm/%s/%s: not run: needs %s: %s'
+                      % (kernel.name, name, n, kernel.lacks[n]), flush=True)
+            continue
         key = (shape_str(h['shape']), h['cmdline'],
                '' if h['share'] else name)
         g = groups.setdefault(key, {'shape': h['shape'], 'cmdline':
@@ -991,35 +867,41 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
     results = []
     for i, ((shape, cmdline, _), g) in enumerate(groups.items(), 1):
         tag = 'boot%d' % i
-        print('# %s: %s%s: %s' % (tag, shape, ' cmdline="%s"' % cmdline
+        label = '%s/%s' % (kernel.name, tag)
+        print('# %s: %s%s: %s' % (label, shape, ' cmdline="%s"' % cmdline
                                   if cmdline else '', ' '.join(g['names'])),
               flush=True)
-        b = Boot(odir, tag, kernel, initrd, g['shape'], cmdline, g['names'],
-                 timeout=g['timeout'] + BOOT_ALLOWANCE, stream=stream)
+        b = Boot(odir, tag, image, initrd, g['shape'],
+                 ' '.join(c for c in (kernel.cmdline, cmdline) if c),
+                 g['names'], timeout=g['timeout'] + BOOT_ALLOWANCE,
+                 stream=stream)
         b.run()
-        TIMINGS.append(('%s-to-systemd' % tag, b.boot_secs or 0, ''))
-        TIMINGS.append(('%s-total' % tag, b.secs, ''))
-        print('# %s: %.1fs total, test service started %s%s' % (
-            tag, b.secs,
-            '%.1fs after qemu start' % b.boot_secs if b.boot_secs
-            else 'never',
-            ' (guest uptime %.1fs)' % b.guest_uptime
-            if b.guest_uptime else ''), flush=True)
+        TIMINGS.append(('%s-to-systemd' % label, b.boot_secs or 0, ''))
+        TIMINGS.append(('%s-total' % label, b.secs, ''))
+        print('# %s: %.1fs total (qemu CPU %.0fs = %.2f cores), test '
+              'service started %s%s' % (
+                  label, b.secs, b.cpu_secs, b.cpu_secs / max(b.secs, 0.1),
+                  '%.1fs after qemu start' % b.boot_secs if b.boot_secs
+                  else 'never',
+                  ' (guest uptime %.1fs)' % b.guest_uptime
+                  if b.guest_uptime else ''), flush=True)
         if b.timed_out:
-            print('# %s: timed out after %ds' % (tag, b.timeout), flush=True)
+            print('# %s: timed out after %ds' % (label, b.timeout),
+                  flush=True)
         bad = scan_console(b.console_lines(), g['allow'])
         if bad:
-            print('# %s: kernel problems in %s:' % (tag, b.console))
+            print('# %s: kernel problems in %s:' % (label, b.console))
             for l in bad[:40]:
                 print('#   ' + l)
         res = split_results(b.result_lines())
         nres = len(results)
         console = b.console_lines()
         for name in g['names']:
-            checks = evaluate(name, res.get(name), bad)
+            checks = evaluate(kernel.name, name, res.get(name), bad)
             for rx in g['expect'].get(name, []):
                 hit = any(re.search(rx, l) for l in console)
-                checks.append((hit, 'vm/%s/console: %s' % (name, rx), '',
+                checks.append((hit, 'vm/%s/%s/console: %s'
+                               % (kernel.name, name, rx), '',
                                [] if hit else ['no console line matches']))
             for passed, test, note, diag in checks:
                 results.append((passed, test, note))
@@ -1035,30 +917,110 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
     return results
 
 
+def prepare(kernel):
+    """Everything cached a kernel needs: image, guest rootfs of its
+    release, build root.  Returns the rootfs archive."""
+    kernel.image()
+    rootfs = ensure_rootfs(kernel.release)
+    kernel.builder()
+    return rootfs
+
+
+def prepare_all(chosen):
+    """Fill the caches of every chosen kernel at once (downloads and
+    debootstraps wait on the network and the disk more than on the CPUs);
+    a failure is reported when that kernel is used."""
+    jobs, releases = [], set()
+    for k in chosen:
+        jobs += [k.image, k.builder]
+        if k.release not in releases:
+            releases.add(k.release)
+            jobs.append(lambda r=k.release: ensure_rootfs(r))
+
+    def job(fn):
+        try:
+            fn()
+        except BedError:
+            pass
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=job, args=(fn,)) for fn in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    phase_done('prepare', t0, 'in parallel: %s' %
+               ' '.join(k.name for k in chosen))
+
+
+def selected(args):
+    return kernels.select(getattr(args, 'kernels', None) or
+                          os.environ.get('TDXSYS_KERNELS', ''))
+
+
 def cmd_prepare(args):
-    ensure_kernel()
-    ensure_rootfs()
+    try:
+        chosen = selected(args)
+        prepare_all(chosen)
+        for k in chosen:
+            prepare(k)
+    except BedError as e:
+        print('# error: %s' % e, file=sys.stderr)
+        return 1
     print_timings()
     return 0
+
+
+def cmd_check_build(args):
+    """W=1 -Werror module build for each kernel (make check)."""
+    status = 0
+    os.makedirs(OUT, exist_ok=True)
+    for k in selected(args):
+        path = os.path.join(OUT, 'check-build-%s.log' % k.name)
+        with open(path, 'w') as log:
+            try:
+                k.check_build(log)
+                print('modules (W=1) and tdxctl for %s (%s, %s): -Werror '
+                      'clean' % (k.name, k.kabi(), k.builder().describe()),
+                      flush=True)
+            except BedError as e:
+                status = 1
+                log.flush()
+                print(open(path, errors='replace').read()[-6000:])
+                print('build for %s: FAILED: %s' % (k.name, e), flush=True)
+    return status
 
 
 def cmd_suite(args):
     t0 = time.monotonic()
     results = []
     try:
+        chosen = selected(args)
         scenarios = resolve_scenarios(args.scenarios)
         if not scenarios:
             raise BedError('no scenarios in ' + SCENARIO_DIR)
-        kernel = ensure_kernel()
-        rootfs = ensure_rootfs()
         odir = new_outdir('suite')
         print('# results in %s' % odir, flush=True)
-        initrd = build_overlay(odir, kernel, rootfs, scenarios)
-        results = run_boots(odir, kernel, initrd, scenarios)
+        prepare_all(chosen)
     except BedError as e:
         print('# error: %s' % e, flush=True)
-        results.append((False, 'vm/setup', str(e).splitlines()[0]))
-        print('not ok - vm/setup # %s' % results[-1][2])
+        print('not ok - vm/setup # %s' % str(e).splitlines()[0])
+        print('0 passed, 1 failed', flush=True)
+        return 1
+    for k in chosen:
+        t1 = time.monotonic()
+        print('# kernel %s (Debian %s)' % (k.name, k.release), flush=True)
+        try:
+            rootfs = prepare(k)
+            kdir = os.path.join(odir, k.name)
+            os.makedirs(kdir)
+            initrd = build_overlay(kdir, k, rootfs, scenarios)
+            results += run_boots(kdir, k, initrd, scenarios)
+        except BedError as e:
+            print('# error: %s' % e, flush=True)
+            results.append((False, 'vm/%s/setup' % k.name,
+                            str(e).splitlines()[0]))
+            print('not ok - vm/%s/setup # %s' % (k.name, results[-1][2]))
+        TIMINGS.append(('suite-%s' % k.name, time.monotonic() - t1, ''))
     TIMINGS.append(('suite-total', time.monotonic() - t0, ''))
     print_timings()
     npass = sum(1 for p, _, _ in results if p)
@@ -1074,13 +1036,13 @@ def cmd_demo(args):
         return 2
     name = re.sub(r'\.sh$', '', os.path.basename(path))
     try:
-        kernel = ensure_kernel()
-        rootfs = ensure_rootfs()
+        k = selected(args)[0]
+        rootfs = prepare(k)
         odir = new_outdir('demo')
-        initrd = build_overlay(odir, kernel, rootfs, {name: path})
-        print('# booting the VM (TCG, ~20-40s) to run %s; logs in %s'
-              % (name, odir), flush=True)
-        results = run_boots(odir, kernel, initrd, {name: path}, stream=True)
+        initrd = build_overlay(odir, k, rootfs, {name: path})
+        print('# booting the VM (kernel %s, Debian %s, TCG, ~20-40s) to run '
+              '%s; logs in %s' % (k.name, k.release, name, odir), flush=True)
+        results = run_boots(odir, k, initrd, {name: path}, stream=True)
     except BedError as e:
         print('# error: %s' % e, file=sys.stderr)
         return 1
@@ -1090,20 +1052,34 @@ def cmd_demo(args):
 
 def cmd_boot(args):
     try:
-        kernel = ensure_kernel()
-        rootfs = ensure_rootfs()
+        k = selected(args)[0]
+        rootfs = prepare(k)
         odir = new_outdir('boot')
         scen = resolve_scenarios(args.run) if args.run else {}
-        initrd = build_overlay(odir, kernel, rootfs, scen)
+        initrd = build_overlay(odir, k, rootfs, scen)
         shape = parse_shape_arg(args.shape)
     except BedError as e:
         print('# error: %s' % e, file=sys.stderr)
         return 1
-    print('# interactive VM (%s); Ctrl-a x quits; host log %s'
-          % (shape_str(shape), odir), flush=True)
-    b = Boot(odir, 'boot', kernel, initrd, shape, args.cmdline or '',
+    print('# interactive VM, kernel %s (%s); Ctrl-a x quits; host log %s'
+          % (k.name, shape_str(shape), odir), flush=True)
+    b = Boot(odir, 'boot', k.image(), initrd, shape,
+             ' '.join(c for c in (k.cmdline, args.cmdline) if c),
              list(scen), interactive=True)
     b.run()
+    return 0
+
+
+def cmd_kernels(args):
+    """One line per kernel: name, release, ABI (resolves: may run apt);
+    --names: the names only."""
+    try:
+        for k in selected(args):
+            print(k.name if args.names else
+                  '%s %s %s' % (k.name, k.release, k.kabi()))
+    except BedError as e:
+        print('# error: %s' % e, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -1111,12 +1087,27 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
                                  formatter_class=argparse.RawTextHelpFormatter)
     sub = ap.add_subparsers(dest='cmd')
-    sub.add_parser('prepare', help='build/cache kernel and rootfs')
+
+    def kernel_opt(p):
+        p.add_argument('--kernels', metavar='NAMES',
+                       help='kernels to use, e.g. "6.1" or "6.1,6.12" '
+                       '(default $TDXSYS_KERNELS, else all; demo and boot '
+                       'take the first)')
+    kernel_opt(sub.add_parser('prepare', help='build/cache kernels, rootfs, '
+                              'build roots'))
+    p = sub.add_parser('kernels', help='list the bed\'s kernels')
+    kernel_opt(p)
+    p.add_argument('--names', action='store_true', help='names only')
+    kernel_opt(sub.add_parser('check-build', help='W=1 -Werror module build '
+                              'for each kernel'))
     p = sub.add_parser('suite', help='run scenarios, TAP-ish summary')
+    kernel_opt(p)
     p.add_argument('scenarios', nargs='*')
     p = sub.add_parser('demo', help='run one script, output live')
+    kernel_opt(p)
     p.add_argument('script')
     p = sub.add_parser('boot', help='interactive VM on this terminal')
+    kernel_opt(p)
     p.add_argument('--shape', help='e.g. "mem=2G cpus=2 maxcpus=4"')
     p.add_argument('--cmdline', help='extra kernel command line')
     p.add_argument('--run', nargs='*', help='scenarios to run at boot')
@@ -1125,7 +1116,8 @@ def main():
         ap.print_help()
         return 2
     return {'prepare': cmd_prepare, 'suite': cmd_suite, 'demo': cmd_demo,
-            'boot': cmd_boot}[args.cmd](args)
+            'boot': cmd_boot, 'kernels': cmd_kernels,
+            'check-build': cmd_check_build}[args.cmd](args)
 
 
 if __name__ == '__main__':
