@@ -109,9 +109,8 @@ static bool first_uncovered(const struct tdx_rangeset *set, u64 start,
 	unsigned int i;
 	u64 pos = start;
 
-	for (i = 0; i < set->nr && pos < end; i++) {
-		if (set->r[i].end <= pos)
-			continue;
+	/* Ranges ending at or before start cannot matter: skip them at once. */
+	for (i = tdx_rs_first_after(set, pos); i < set->nr && pos < end; i++) {
 		if (set->r[i].start > pos) {
 			*gs = pos;
 			*ge = set->r[i].start < end ? set->r[i].start : end;
@@ -401,7 +400,14 @@ static bool find_spot(const struct tdx_layout *l, unsigned int i,
 	u64 s, top, cand, pend;
 	bool moved;
 
-	for (r = ram->nr; r-- > 0;) {
+	/*
+	 * Only ranges starting below hi and ending above lo can hold a spot:
+	 * start at the last of them, stop below the first.
+	 */
+	r = hi ? tdx_rs_first_after(ram, hi - 1) : 0;
+	if (r < ram->nr && ram->r[r].start < hi)
+		r++;
+	while (r-- > 0 && ram->r[r].end > lo) {
 		s = ram->r[r].start > lo ? ram->r[r].start : lo;
 		top = ram->r[r].end < hi ? ram->r[r].end : hi;
 		s = tdx_align_up(s, TDX_SZ_4K);
@@ -472,7 +478,8 @@ static int add_convertible(struct tdx_rangeset *out,
 	u64 s, e;
 	int ret;
 
-	for (i = 0; i < cmrs->nr; i++) {
+	for (i = tdx_rs_first_after(cmrs, start);
+	     i < cmrs->nr && cmrs->r[i].start < end; i++) {
 		s = cmrs->r[i].start > start ? cmrs->r[i].start : start;
 		e = cmrs->r[i].end < end ? cmrs->r[i].end : end;
 		if (s >= e)
