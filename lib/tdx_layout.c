@@ -410,6 +410,9 @@ static bool find_spot(const struct tdx_layout *l, unsigned int i,
 	while (r-- > 0 && ram->r[r].end > lo) {
 		s = ram->r[r].start > lo ? ram->r[r].start : lo;
 		top = ram->r[r].end < hi ? ram->r[r].end : hi;
+		/* A start in the last page would wrap to 0 rounded up. */
+		if (s > ~0ULL - (TDX_SZ_4K - 1))
+			continue;
 		s = tdx_align_up(s, TDX_SZ_4K);
 		top = tdx_align_down(top, TDX_SZ_4K);
 		while (top > s && top - s >= size) {
