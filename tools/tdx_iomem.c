@@ -84,8 +84,9 @@ int tdx_iomem_parse(const char *text, struct tdx_rangeset *rs)
 		n = nl ? (size_t)(nl - p) : strlen(p);
 		if (!n)
 			continue;
+		ret = -EINVAL;
 		if (n >= sizeof(line))
-			return -EINVAL;
+			goto fail;
 		memcpy(line, p, n);
 		line[n] = '\0';
 		ret = parse_line(line + strspn(line, " "), &s, &e, &name);
