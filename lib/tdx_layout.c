@@ -414,6 +414,9 @@ static bool find_spot(const struct tdx_layout *l, unsigned int i,
 		if (s > ~0ULL - (TDX_SZ_4K - 1))
 			continue;
 		s = tdx_align_up(s, TDX_SZ_4K);
+		/* pamt_base 0 means "not placed": never place one there. */
+		if (!s)
+			s = TDX_SZ_4K;
 		top = tdx_align_down(top, TDX_SZ_4K);
 		while (top > s && top - s >= size) {
 			cand = top - size;

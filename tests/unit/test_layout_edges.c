@@ -48,6 +48,37 @@ static void pamt_ram_in_last_page(void)
 	       (unsigned long long)lay.tdmr[0].pamt_base);
 }
 
+/*
+ * RAM from address 0 just big enough for the PAMT: placed at 0, which
+ * the API reads as "not placed", so placement succeeded and
+ * tdx_layout_add_pamts() then refused the layout.
+ */
+static void pamt_not_at_zero(void)
+{
+	struct tdx_range cb[1], rb[1];
+	struct tdx_rangeset cover, ram;
+	u64 size;
+	int ret;
+
+	tdx_rs_init(&cover, cb, 1);
+	tdx_rs_init(&ram, rb, 1);
+	tdx_rs_add(&cover, 0, G);
+	tdx_limits_default(&lim);
+	tdx_layout_build(&lay, &cover, &cover, &lim, &err);
+	size = tdx_tdmr_pamt_bytes(&lay.tdmr[0]);
+	tdx_rs_add(&ram, 0, size);
+	ret = tdx_layout_place_pamts(&lay, &ram, &err);
+	TAP_OK(ret == -ENOMEM && !lay.tdmr[0].pamt_base,
+	       "room only at address 0: -ENOMEM (got %d, PAMT at 0x%llx)",
+	       ret, (unsigned long long)lay.tdmr[0].pamt_base);
+	tdx_rs_clear(&ram);
+	tdx_rs_add(&ram, 0, size + 0x1000);
+	TAP_OK(!tdx_layout_place_pamts(&lay, &ram, &err) &&
+	       lay.tdmr[0].pamt_base == 0x1000 &&
+	       !tdx_layout_add_pamts(&lay, &lim, &err),
+	       "one page more: placed at 0x1000, reserved areas added");
+}
+
 /* tdx_rs_first_after(), used by every lookup, at its edges. */
 static void first_after(void)
 {
@@ -76,6 +107,7 @@ static void first_after(void)
 int main(void)
 {
 	pamt_ram_in_last_page();
+	pamt_not_at_zero();
 	first_after();
 	return tap_done();
 }
