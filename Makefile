@@ -12,7 +12,7 @@ export TDXSYS_CACHE ?= /var/cache/tdxsys
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
 .PHONY: all modules tools install deps ensure-deps test test-unit test-vm \
-	demo check bench bench-vm clean
+	demo check bench bench-vm fuzz clean
 
 all: modules tools
 
@@ -65,6 +65,10 @@ check: ensure-deps
 bench: tools
 	$(MAKE) -C tests/bench run
 
+# Each libFuzzer harness (tests/fuzz) for FUZZ_SECONDS (default 120)
+fuzz: ensure-deps
+	$(MAKE) -C tests/fuzz run
+
 # TDX initialization in the VM, serial vs. parallel TDH.SYS.TDMR.INIT: two
 # boots (tests/bench/vm-init*.sh), then ms per GiB and the speedup
 bench-vm: all
@@ -78,4 +82,5 @@ clean:
 	-$(KMAKE) clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean
 	-$(MAKE) -C tests/bench clean
