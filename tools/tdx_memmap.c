@@ -216,6 +216,32 @@ static void add_sorted(struct tdx_rangeset *rs, struct tdx_range *raw,
 		tdx_rs_add(rs, raw[i].start, raw[i].end);
 }
 
+/*
+ * A byte of RAM is on one node: node lines sharing one are refused, as
+ * Linux refuses such a NUMA map. Summing them per node also counted the
+ * shared bytes twice (and could wrap past 2^64). @r is sorted by start.
+ */
+static int nodes_overlap(const struct tdx_range *r, unsigned int n,
+			 const char *file, char *err, size_t errlen)
+{
+	unsigned int i;
+	u64 end = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i && r[i].start < end) {
+			snprintf(err, errlen,
+				 "%s: node lines overlap at [0x%llx, 0x%llx): a byte of RAM is on one node",
+				 file, (unsigned long long)r[i].start,
+				 (unsigned long long)(r[i].end < end ? r[i].end :
+						      end));
+			return -EINVAL;
+		}
+		if (r[i].end > end)
+			end = r[i].end;
+	}
+	return 0;
+}
+
 /* Without cmr lines, CMRs are the RAM ranges, 4 KiB aligned like real ones. */
 static void derive_cmrs(struct tdx_memmap *m)
 {
@@ -291,7 +317,10 @@ int tdx_memmap_parse(const char *text, const char *file, struct tdx_memmap *m,
 		raw.r[i].end = m->nodes[i].end;
 	}
 	add_sorted(&m->node_ram, raw.r, m->nr_nodes);
+	ret = nodes_overlap(raw.r, m->nr_nodes, file, err, errlen);
 	tdx_rs_heap_free(&raw);
+	if (ret)
+		goto fail;
 	if (!tdx_memmap_ram(m)) {
 		snprintf(err, errlen,
 			 "%s: no memory described (no usable e820, node or cmr line)",

@@ -86,6 +86,7 @@ static void check_accepted(const struct tdx_memmap *m)
 	const struct tdx_rangeset *ram = tdx_memmap_ram(m);
 	const struct tdx_rangeset *cmrs = tdx_memmap_cmrs(m);
 	unsigned int i;
+	u64 sum;
 
 	FUZZ_CHECK(ram && ram->nr, "accepted file without RAM");
 	FUZZ_CHECK(fuzz_rs_merged(&m->usable) && fuzz_rs_merged(&m->node_ram) &&
@@ -110,6 +111,10 @@ static void check_accepted(const struct tdx_memmap *m)
 			   (unsigned long long)m->ram_cmrs.r[i].end);
 	FUZZ_CHECK(cmrs == (m->cmrs.nr ? &m->cmrs : &m->ram_cmrs),
 		   "CMRs from the wrong source");
+	/* Node lines are disjoint: their bytes add up to the node RAM. */
+	for (i = 0, sum = 0; i < m->nr_nodes; i++)
+		sum += m->nodes[i].end - m->nodes[i].start;
+	FUZZ_CHECK(sum == tdx_rs_bytes(&m->node_ram), "node lines overlap");
 	for (i = 0; i < m->nr_nodes; i++)
 		FUZZ_CHECK(m->nodes[i].nid >= 0 && m->nodes[i].nid <= 1023 &&
 			   m->nodes[i].start < m->nodes[i].end &&

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Regressions for what tests/fuzz/fuzz_sysfs and fuzz_iomem found in
+ * Regressions for what tests/fuzz/fuzz_sysfs, fuzz_iomem and fuzz_memmap found in
  * tdxctl's parsers: each input below was accepted (or left output
  * behind) before the fix.
  */
 #include "tap.h"
 #include "tdx_iomem.h"
 #include "tdx_memblock.h"
+#include "tdx_memmap.h"
 #include "tdx_sysfs.h"
 #include "tdx_util.h"
 
@@ -88,10 +89,40 @@ static void nothing_left(void)
 	       "iomem line too long after a RAM line: set left empty");
 }
 
+/*
+ * Overlapping node lines: the node of a range was a sum per node that
+ * counted shared bytes twice and wrapped past 2^64 (fuzz_memmap: node 7
+ * chosen where the lines give node 4 most). Refused now.
+ */
+static void node_overlap(void)
+{
+	static const char * const bad[] = {
+		"node 0 0x0-0xfff\nnode 1 0x800-0x1fff\n",
+		"node 4 0x1000-0xfffffffffffff000\nnode 4 0x1000-0xfffffffffffff000\n",
+		"node 1 0x100000-0x1fffff\nnode 0 0x0-0xfffffff\n",
+	};
+	struct tdx_memmap m;
+	char err[256];
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		TAP_OK(tdx_memmap_parse(bad[i], "t", &m, err, sizeof(err)) ==
+		       -EINVAL && strstr(err, "t: node lines overlap at") &&
+		       !m.nodes, "overlapping node lines %u refused: %s", i,
+		       err);
+	TAP_OK(!tdx_memmap_parse("node 0 0x0-0xfff\nnode 1 0x1000-0x1fff\n"
+				 "node 0 0x2000-0x2fff\n", "t", &m, err,
+				 sizeof(err)) &&
+	       tdx_memmap_nid(&m, 0, 0x3000) == 0,
+	       "touching node lines fine, split node counted once");
+	tdx_memmap_free(&m);
+}
+
 int main(void)
 {
 	numbers();
 	progress_tdmrs();
 	nothing_left();
+	node_overlap();
 	return tap_done();
 }
