@@ -222,6 +222,16 @@ static void check_built(void)
 	}
 }
 
+/* "TDMR [A, B): reserved areas exhausted (N needed, M allowed)" */
+static bool exhausted(const struct tdx_layout_error *e, unsigned long long *a,
+		      unsigned long long *b, unsigned int *need,
+		      unsigned int *allowed)
+{
+	return sscanf(e->msg,
+		      "TDMR [0x%llx, 0x%llx): reserved areas exhausted (%u needed, %u allowed)",
+		      a, b, need, allowed) == 4;
+}
+
 /* Why build failed must follow from the inputs. */
 static void check_build_error(int ret, const struct tdx_layout_error *e)
 {
@@ -243,9 +253,7 @@ static void check_build_error(int ret, const struct tdx_layout_error *e)
 			   e->msg);
 		return;
 	}
-	FUZZ_CHECK(ret == -ENOSPC &&
-		   sscanf(e->msg, "TDMR [0x%llx, 0x%llx): reserved areas exhausted (%u needed, %u allowed)",
-			  &a, &b, &need, &allowed) == 4,
+	FUZZ_CHECK(ret == -ENOSPC && exhausted(e, &a, &b, &need, &allowed),
 		   "valid input, build %d: %s", ret, e->msg);
 	FUZZ_CHECK(!(a & (G - 1)) && !(b & (G - 1)) && a < b &&
 		   allowed == lim.max_rsvd_per_tdmr && need > allowed &&
@@ -333,9 +341,7 @@ static void check_add_error(int ret, const struct tdx_layout_error *e)
 			   e->msg);
 		return;
 	}
-	FUZZ_CHECK(ret == -ENOSPC &&
-		   sscanf(e->msg, "TDMR [0x%llx, 0x%llx): reserved areas exhausted (%u needed, %u allowed)",
-			  &a, &b, &need, &allowed) == 4,
+	FUZZ_CHECK(ret == -ENOSPC && exhausted(e, &a, &b, &need, &allowed),
 		   "add_pamts %d: %s", ret, e->msg);
 	for (i = 0; i < lay.nr; i++)
 		if (lay.tdmr[i].base == a && t_end(&lay.tdmr[i]) == b)
