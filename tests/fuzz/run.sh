@@ -33,6 +33,7 @@ for h in "$@"; do
 	dict=()
 	[ -f "$h".dict ] && dict=(-dict="$h".dict)
 	log=out/"$h"/last.log
+	[ $smoke = 1 ] && log=out/"$h"/smoke.log
 	t0=$(date +%s)
 	./fuzz_"$h" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix=out/"$h"/ "${dict[@]}" \
