@@ -23,7 +23,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
 .PHONY: all modules headers tools install install-modules install-tools \
 	dkms-src deps ensure-deps test test-unit test-vm demo check bench \
-	bench-vm clean
+	bench-vm fuzz clean
 
 all: modules tools
 
@@ -90,6 +90,10 @@ check: ensure-deps
 bench: tools
 	$(MAKE) -C tests/bench run
 
+# Each libFuzzer harness (tests/fuzz) for FUZZ_SECONDS (default 120)
+fuzz: ensure-deps
+	$(MAKE) -C tests/fuzz run
+
 # TDX initialization in the VM, serial vs. parallel TDH.SYS.TDMR.INIT: two
 # boots (tests/bench/vm-init*.sh) on one kernel (the default one, or the
 # first of KERNELS), then ms per GiB and the speedup
@@ -108,4 +112,5 @@ clean:
 	rm -f *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean
 	-$(MAKE) -C tests/bench clean

@@ -109,9 +109,8 @@ static bool first_uncovered(const struct tdx_rangeset *set, u64 start,
 	unsigned int i;
 	u64 pos = start;
 
-	for (i = 0; i < set->nr && pos < end; i++) {
-		if (set->r[i].end <= pos)
-			continue;
+	/* Ranges ending at or before start cannot matter: skip them at once. */
+	for (i = tdx_rs_first_after(set, pos); i < set->nr && pos < end; i++) {
 		if (set->r[i].start > pos) {
 			*gs = pos;
 			*ge = set->r[i].start < end ? set->r[i].start : end;
@@ -401,10 +400,23 @@ static bool find_spot(const struct tdx_layout *l, unsigned int i,
 	u64 s, top, cand, pend;
 	bool moved;
 
-	for (r = ram->nr; r-- > 0;) {
+	/*
+	 * Only ranges starting below hi and ending above lo can hold a spot:
+	 * start at the last of them, stop below the first.
+	 */
+	r = hi ? tdx_rs_first_after(ram, hi - 1) : 0;
+	if (r < ram->nr && ram->r[r].start < hi)
+		r++;
+	while (r-- > 0 && ram->r[r].end > lo) {
 		s = ram->r[r].start > lo ? ram->r[r].start : lo;
 		top = ram->r[r].end < hi ? ram->r[r].end : hi;
+		/* A start in the last page would wrap to 0 rounded up. */
+		if (s > ~0ULL - (TDX_SZ_4K - 1))
+			continue;
 		s = tdx_align_up(s, TDX_SZ_4K);
+		/* pamt_base 0 means "not placed": never place one there. */
+		if (!s)
+			s = TDX_SZ_4K;
 		top = tdx_align_down(top, TDX_SZ_4K);
 		while (top > s && top - s >= size) {
 			cand = top - size;
@@ -472,7 +484,8 @@ static int add_convertible(struct tdx_rangeset *out,
 	u64 s, e;
 	int ret;
 
-	for (i = 0; i < cmrs->nr; i++) {
+	for (i = tdx_rs_first_after(cmrs, start);
+	     i < cmrs->nr && cmrs->r[i].start < end; i++) {
 		s = cmrs->r[i].start > start ? cmrs->r[i].start : start;
 		e = cmrs->r[i].end < end ? cmrs->r[i].end : end;
 		if (s >= e)

@@ -88,7 +88,8 @@ int tdx_layout_add_pamts(struct tdx_layout *l, const struct tdx_limits *lim,
 /*
  * Simulated PAMT placement for previews: each PAMT at the highest 4 KiB-aligned
  * spot of @ram inside its own TDMR (else anywhere in @ram) not used by an
- * earlier PAMT. -ENOMEM with @e filled if a PAMT does not fit.
+ * earlier PAMT, never at address 0 (pamt_base 0 is "not placed"). -ENOMEM
+ * with @e filled if a PAMT does not fit.
  */
 int tdx_layout_place_pamts(struct tdx_layout *l, const struct tdx_rangeset *ram,
 			   struct tdx_layout_error *e);

@@ -22,6 +22,28 @@ void tdx_rs_clear(struct tdx_rangeset *rs)
 
 TDX_EXPORT(tdx_rs_clear);
 
+/*
+ * Binary search: a merged set's ranges ascend with gaps between them, so
+ * their ends ascend too. Keeps a set of n ranges O(log n) per lookup and
+ * sorted insertion O(log n) per range (the kernel's CMRs are few, but
+ * tdxctl plans for memory maps of any length).
+ */
+unsigned int tdx_rs_first_after(const struct tdx_rangeset *rs, u64 x)
+{
+	unsigned int lo = 0, hi = rs->nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rs->r[mid].end > x)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+TDX_EXPORT(tdx_rs_first_after);
+
 int tdx_rs_add(struct tdx_rangeset *rs, u64 start, u64 end)
 {
 	unsigned int i, j, k;
@@ -32,8 +54,7 @@ int tdx_rs_add(struct tdx_rangeset *rs, u64 start, u64 end)
 		return 0;
 
 	/* First range that ends at or after start: it touches or follows. */
-	for (i = 0; i < rs->nr && rs->r[i].end < start; i++)
-		;
+	i = start ? tdx_rs_first_after(rs, start - 1) : 0;
 	/* Ranges i..j-1 touch or overlap [start, end). */
 	for (j = i; j < rs->nr && rs->r[j].start <= end; j++)
 		;
@@ -79,8 +100,7 @@ int tdx_rs_remove(struct tdx_rangeset *rs, u64 start, u64 end)
 		return 0;
 
 	/* Ranges i..j-1 share at least one byte with [start, end). */
-	for (i = 0; i < rs->nr && rs->r[i].end <= start; i++)
-		;
+	i = tdx_rs_first_after(rs, start);
 	for (j = i; j < rs->nr && rs->r[j].start < end; j++)
 		;
 	if (i == j)
@@ -161,13 +181,9 @@ bool tdx_rs_contains(const struct tdx_rangeset *rs, u64 start, u64 end)
 
 	if (start >= end)
 		return true;
-	for (i = 0; i < rs->nr; i++) {
-		if (rs->r[i].end < end)
-			continue;
-		/* First range reaching end: merged sets cover it in one. */
-		return rs->r[i].start <= start;
-	}
-	return false;
+	/* First range reaching end: merged sets cover it in one. */
+	i = tdx_rs_first_after(rs, end - 1);
+	return i < rs->nr && rs->r[i].start <= start;
 }
 
 TDX_EXPORT(tdx_rs_contains);
@@ -176,13 +192,10 @@ bool tdx_rs_overlaps(const struct tdx_rangeset *rs, u64 start, u64 end)
 {
 	unsigned int i;
 
-	for (i = 0; i < rs->nr; i++) {
-		if (rs->r[i].start >= end)
-			break;
-		if (rs->r[i].end > start && start < end)
-			return true;
-	}
-	return false;
+	if (start >= end)
+		return false;
+	i = tdx_rs_first_after(rs, start);
+	return i < rs->nr && rs->r[i].start < end;
 }
 
 TDX_EXPORT(tdx_rs_overlaps);

@@ -34,6 +34,8 @@ int tdx_rs_intersect(const struct tdx_rangeset *a,
 bool tdx_rs_contains(const struct tdx_rangeset *rs, u64 start, u64 end);
 /* True if [start, end) shares at least one byte with the set. */
 bool tdx_rs_overlaps(const struct tdx_rangeset *rs, u64 start, u64 end);
+/* Index of the first range ending after @x (end > @x), or rs->nr. */
+unsigned int tdx_rs_first_after(const struct tdx_rangeset *rs, u64 x);
 u64 tdx_rs_bytes(const struct tdx_rangeset *rs);
 int tdx_rs_copy(struct tdx_rangeset *dst, const struct tdx_rangeset *src);
 

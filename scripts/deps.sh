@@ -10,7 +10,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 pkgs="build-essential pkg-config libudev-dev libjson-c-dev linux-headers-amd64
-linux-source-6.1 kmod systemd udev jq xz-utils dkms"
+linux-source-6.1 kmod systemd udev jq xz-utils dkms clang libclang-rt-14-dev"
 if [ -f "$top/tests/vm/deps.txt" ]; then
 	pkgs="$pkgs $(grep -v '^#' "$top/tests/vm/deps.txt" | tr '\n' ' ')"
 fi

@@ -43,6 +43,24 @@ fi
 rm -f /tmp/tdxsys-unit-build.$$
 echo "== unit tests took $(($(date +%s) - t0)) s"
 
+# Each libFuzzer harness for a few seconds from its seeds (make fuzz: longer)
+t2=$(date +%s)
+echo "== fuzz smoke"
+make -j2 -s -C tests/fuzz smoke >/tmp/tdxsys-fuzz.$$ 2>&1
+rc=$?
+grep -E '^(not )?ok - fuzz/|^#' /tmp/tdxsys-fuzz.$$
+p=$(grep -c '^ok - fuzz/' /tmp/tdxsys-fuzz.$$)
+f=$(grep -c '^not ok - fuzz/' /tmp/tdxsys-fuzz.$$)
+if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+	tail -n 20 /tmp/tdxsys-fuzz.$$
+	echo "not ok - fuzz smoke failed (exit $rc)"
+	f=1
+fi
+pass=$((pass + p))
+fail=$((fail + f))
+rm -f /tmp/tdxsys-fuzz.$$
+echo "== fuzz smoke took $(($(date +%s) - t2)) s"
+
 if [ $unit_only = 0 ]; then
 	echo "== VM suite"
 	t1=$(date +%s)

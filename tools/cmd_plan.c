@@ -149,10 +149,14 @@ static int plan_from_memmap(struct plan *p, const struct tdx_memmap *mm)
 		ret = tdx_memory_add(&p->ram, ram->r[i].start, ram->r[i].end);
 	if (!ret)
 		ret = tdx_rs_copy(&p->cmrs, cmrs);
-	/* Present memory not in CMRs */
+	/*
+	 * Present memory not in CMRs. From the top CMR down, so what a
+	 * removal drops is at the end of the set: nothing to move, even with
+	 * one CMR per e820 line.
+	 */
 	if (!ret)
 		ret = tdx_rs_copy(&p->outside, &p->ram);
-	for (i = 0; i < p->cmrs.nr && !ret; i++)
+	for (i = p->cmrs.nr; i-- > 0 && !ret;)
 		ret = tdx_rs_remove(&p->outside, p->cmrs.r[i].start,
 				    p->cmrs.r[i].end);
 	if (ret)

@@ -24,24 +24,49 @@ const char *tdx_proc_root(void)
 	return r && *r ? NULL : "/proc";
 }
 
+/*
+ * Hex digits up to @stop, as the kernel prints them ("%0*llx": no sign, no
+ * prefix, no blanks); overflow refused. strtoull() would take a sign, a
+ * "0x" and leading blanks, and wrap "-f" to 2^64-15.
+ */
+static int parse_hex(const char *s, char stop, u64 *out, const char **next)
+{
+	u64 v = 0;
+	int d, n = 0;
+
+	for (; *s != stop; s++, n++) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -EINVAL;
+		if (v >> 60)
+			return -EINVAL;
+		v = v << 4 | d;
+	}
+	if (!n)
+		return -EINVAL;
+	*out = v;
+	*next = s + 1;
+	return 0;
+}
+
 /* "START-END : NAME" after the indentation; END inclusive. */
 static int parse_line(const char *line, u64 *start, u64 *end,
 		      const char **name)
 {
-	unsigned long long s, e;
-	char *p;
+	const char *p;
+	u64 s, e;
 
-	errno = 0;
-	s = strtoull(line, &p, 16);
-	if (p == line || *p != '-')
-		return -EINVAL;
-	line = p + 1;
-	e = strtoull(line, &p, 16);
-	if (p == line || errno || strncmp(p, " : ", 3) || e < s)
+	if (parse_hex(line, '-', &s, &p) || parse_hex(p, ' ', &e, &p) ||
+	    strncmp(p, ": ", 2) || e < s)
 		return -EINVAL;
 	*start = s;
 	*end = e;
-	*name = p + 3;
+	*name = p + 2;
 	return 0;
 }
 
@@ -59,24 +84,33 @@ int tdx_iomem_parse(const char *text, struct tdx_rangeset *rs)
 		n = nl ? (size_t)(nl - p) : strlen(p);
 		if (!n)
 			continue;
+		ret = -EINVAL;
 		if (n >= sizeof(line))
-			return -EINVAL;
+			goto fail;
 		memcpy(line, p, n);
 		line[n] = '\0';
 		ret = parse_line(line + strspn(line, " "), &s, &e, &name);
 		if (ret)
-			return ret;
+			goto fail;
 		if (strcmp(name, RAM_NAME))
 			continue;
 		/* Without CAP_SYS_ADMIN the kernel prints every address as 0. */
+		ret = -EPERM;
 		if (!s && !e)
-			return -EPERM;
+			goto fail;
+		/* No room for an exclusive end: no machine has RAM up there. */
+		ret = -EINVAL;
+		if (e == ~0ULL)
+			goto fail;
 		/* Only what can be TDX memory: whole pages above 1 MiB */
 		ret = tdx_memory_add(rs, s, e + 1);
 		if (ret)
-			return ret;
+			goto fail;
 	}
 	return 0;
+fail:
+	tdx_rs_clear(rs);
+	return ret;
 }
 
 int tdx_iomem_load(struct tdx_rangeset *rs)
@@ -110,9 +144,8 @@ bool tdx_ram_next(const struct tdx_rangeset *ram, u64 *pos, u64 end,
 {
 	unsigned int i;
 
-	for (i = 0; i < ram->nr && *pos < end; i++) {
-		if (ram->r[i].end <= *pos)
-			continue;
+	for (i = tdx_rs_first_after(ram, *pos); i < ram->nr && *pos < end;
+	     i++) {
 		if (ram->r[i].start >= end)
 			return false;
 		*s = ram->r[i].start > *pos ? ram->r[i].start : *pos;

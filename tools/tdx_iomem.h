@@ -19,7 +19,9 @@ const char *tdx_proc_root(void);
  * The "System RAM" lines of /proc/iomem text, at any nesting level (as the
  * kernel's own walk sees them), rounded inward to 4 KiB pages into @rs.
  * -EPERM when the addresses are hidden (zeroed for non-root), -EINVAL for
- * a malformed line, -ENOSPC when @rs is too small.
+ * a malformed line (numbers are bare hex as the kernel prints them: no
+ * sign, prefix or blank), -ENOSPC when @rs is too small; @rs is left empty
+ * on error.
  */
 int tdx_iomem_parse(const char *text, struct tdx_rangeset *rs);
 /* Read and parse it into a heap set (tdx_rs_heap_free()); -errno. */

@@ -14,9 +14,20 @@
 #include "tdx_sysfs.h"
 #include "tdx_util.h"
 
+int tdx_parse_block_size(const char *s, u64 *bytes)
+{
+	u64 v;
+
+	/* The kernel prints it in hex without a prefix. */
+	if (tdx_parse_digits(s, 16, &v) || !v)
+		return -EINVAL;
+	*bytes = v;
+	return 0;
+}
+
 int tdx_memblock_size(u64 *bytes)
 {
-	char buf[64], hex[80];
+	char buf[64];
 	int ret;
 
 	ret = tdx_sysfs_read(TDX_MEM_DIR "/block_size_bytes", buf, sizeof(buf));
@@ -25,9 +36,7 @@ int tdx_memblock_size(u64 *bytes)
 			   tdx_sysfs_root(), TDX_MEM_DIR, strerror(-ret));
 		return ret;
 	}
-	/* The kernel prints it in hex without a prefix. */
-	snprintf(hex, sizeof(hex), "0x%s", buf);
-	if (tdx_parse_u64(hex, bytes) || !*bytes) {
+	if (tdx_parse_block_size(buf, bytes)) {
 		tdxctl_err("%s/%s/block_size_bytes: bad value \"%s\"",
 			   tdx_sysfs_root(), TDX_MEM_DIR, buf);
 		return -EINVAL;

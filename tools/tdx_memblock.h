@@ -21,6 +21,8 @@ struct tdx_memblock {
 #define TDX_MB_DETAILS	1	/* zones, node, removable */
 
 int tdx_memblock_size(u64 *bytes);
+/* block_size_bytes' text: hex without a prefix, not 0. */
+int tdx_parse_block_size(const char *s, u64 *bytes);
 /* "12" or "memory12". */
 int tdx_memblock_parse_name(const char *arg, unsigned long *id);
 /* Block @id's range; -ERANGE beyond the address space. */

@@ -116,8 +116,8 @@ static int add_cmr(struct tdx_memmap *m, u64 s, u64 e, char *msg, size_t len)
 	return tdx_rs_add(&m->cmrs, s, e);
 }
 
-static int parse_record(struct tdx_memmap *m, char *line, char *msg,
-			size_t len)
+static int parse_record(struct tdx_memmap *m, struct tdx_rangeset *usable,
+			char *line, char *msg, size_t len)
 {
 	char *tok[MEMMAP_MAX_TOKENS];
 	u64 s, e, nid;
@@ -144,8 +144,13 @@ static int parse_record(struct tdx_memmap *m, char *line, char *msg,
 		if (ret)
 			return ret;
 		m->nr_e820++;
-		return strcmp(tok[2], "usable") ? 0 :
-			tdx_rs_add(&m->usable, s, e);
+		/* Kept raw: added to the set sorted, once all are read. */
+		if (!strcmp(tok[2], "usable")) {
+			usable->r[usable->nr].start = s;
+			usable->r[usable->nr].end = e;
+			usable->nr++;
+		}
+		return 0;
 	}
 	if (!strcmp(tok[0], "node")) {
 		if (n != 3) {
@@ -167,7 +172,7 @@ static int parse_record(struct tdx_memmap *m, char *line, char *msg,
 		m->nodes[m->nr_nodes].end = e;
 		m->nodes[m->nr_nodes].nid = (int)nid;
 		m->nr_nodes++;
-		return tdx_rs_add(&m->node_ram, s, e);
+		return 0;
 	}
 	if (!strcmp(tok[0], "cmr") || !strcmp(tok[0], "cmr-excl")) {
 		if (n != 2) {
@@ -186,6 +191,57 @@ static int parse_record(struct tdx_memmap *m, char *line, char *msg,
 	return -EINVAL;
 }
 
+static int cmp_range(const void *a, const void *b)
+{
+	const struct tdx_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/*
+ * Union of @raw's ranges (any order, overlaps allowed) into @rs. Sorted
+ * first, so each tdx_rs_add() appends or merges at the end: n log n for
+ * any file, where adding in file order moves the whole set per line.
+ */
+static void add_sorted(struct tdx_rangeset *rs, struct tdx_range *raw,
+		       unsigned int n)
+{
+	unsigned int i;
+
+	qsort(raw, n, sizeof(*raw), cmp_range);
+	/* Cannot fail: rs holds one range per line. */
+	for (i = 0; i < n; i++)
+		tdx_rs_add(rs, raw[i].start, raw[i].end);
+}
+
+/*
+ * A byte of RAM is on one node: node lines sharing one are refused, as
+ * Linux refuses such a NUMA map. Summing them per node also counted the
+ * shared bytes twice (and could wrap past 2^64). @r is sorted by start.
+ */
+static int nodes_overlap(const struct tdx_range *r, unsigned int n,
+			 const char *file, char *err, size_t errlen)
+{
+	unsigned int i;
+	u64 end = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i && r[i].start < end) {
+			snprintf(err, errlen,
+				 "%s: node lines overlap at [0x%llx, 0x%llx): a byte of RAM is on one node",
+				 file, (unsigned long long)r[i].start,
+				 (unsigned long long)(r[i].end < end ? r[i].end :
+						      end));
+			return -EINVAL;
+		}
+		if (r[i].end > end)
+			end = r[i].end;
+	}
+	return 0;
+}
+
 /* Without cmr lines, CMRs are the RAM ranges, 4 KiB aligned like real ones. */
 static void derive_cmrs(struct tdx_memmap *m)
 {
@@ -194,8 +250,11 @@ static void derive_cmrs(struct tdx_memmap *m)
 	u64 s, e;
 
 	for (i = 0; i < ram->nr; i++) {
-		s = (ram->r[i].start + PAGE_MASK_4K) & ~PAGE_MASK_4K;
-		e = ram->r[i].end & ~PAGE_MASK_4K;
+		/* No whole page in RAM starting in the last one (no wrap). */
+		if (ram->r[i].start > ~0ULL - PAGE_MASK_4K)
+			continue;
+		s = tdx_align_up(ram->r[i].start, TDX_SZ_4K);
+		e = tdx_align_down(ram->r[i].end, TDX_SZ_4K);
 		if (e > s)
 			tdx_rs_add(&m->ram_cmrs, s, e);
 	}
@@ -213,15 +272,18 @@ static unsigned int count_lines(const char *text)
 int tdx_memmap_parse(const char *text, const char *file, struct tdx_memmap *m,
 		     char *err, size_t errlen)
 {
-	unsigned int cap = count_lines(text), lineno = 0;
+	unsigned int cap = count_lines(text), lineno = 0, i;
 	const char *p = text, *start, *nl;
 	char *line, msg[TDXCTL_ERRLEN];
+	struct tdx_rangeset raw;
 	size_t n;
 	int ret = -ENOMEM;
 
 	memset(m, 0, sizeof(*m));
 	m->nodes = calloc(cap, sizeof(*m->nodes));
-	if (!m->nodes || tdx_rs_heap_init(&m->usable, cap) ||
+	if (tdx_rs_heap_init(&raw, cap))
+		raw.r = NULL;
+	if (!m->nodes || !raw.r || tdx_rs_heap_init(&m->usable, cap) ||
 	    tdx_rs_heap_init(&m->node_ram, cap) ||
 	    tdx_rs_heap_init(&m->cmrs, cap) ||
 	    tdx_rs_heap_init(&m->ram_cmrs, cap)) {
@@ -240,7 +302,7 @@ int tdx_memmap_parse(const char *text, const char *file, struct tdx_memmap *m,
 			ret = -ENOMEM;
 			goto fail;
 		}
-		ret = parse_record(m, line, msg, sizeof(msg));
+		ret = parse_record(m, &raw, line, msg, sizeof(msg));
 		free(line);
 		if (ret) {
 			if (ret != -EINVAL)
@@ -249,6 +311,16 @@ int tdx_memmap_parse(const char *text, const char *file, struct tdx_memmap *m,
 			goto fail;
 		}
 	}
+	add_sorted(&m->usable, raw.r, raw.nr);
+	for (i = 0; i < m->nr_nodes; i++) {
+		raw.r[i].start = m->nodes[i].start;
+		raw.r[i].end = m->nodes[i].end;
+	}
+	add_sorted(&m->node_ram, raw.r, m->nr_nodes);
+	ret = nodes_overlap(raw.r, m->nr_nodes, file, err, errlen);
+	tdx_rs_heap_free(&raw);
+	if (ret)
+		goto fail;
 	if (!tdx_memmap_ram(m)) {
 		snprintf(err, errlen,
 			 "%s: no memory described (no usable e820, node or cmr line)",
@@ -259,6 +331,7 @@ int tdx_memmap_parse(const char *text, const char *file, struct tdx_memmap *m,
 	derive_cmrs(m);
 	return 0;
 fail:
+	tdx_rs_heap_free(&raw);
 	tdx_memmap_free(m);
 	return ret;
 }
@@ -308,26 +381,21 @@ const struct tdx_rangeset *tdx_memmap_cmrs(const struct tdx_memmap *m)
 
 int tdx_memmap_nid(const struct tdx_memmap *m, u64 start, u64 end)
 {
-	u64 best = 0, bytes, lo, hi;
-	unsigned int i, j;
+	u64 bytes[MEMMAP_MAX_NID + 1] = { 0 }, best = 0, lo, hi;
+	unsigned int i;
 	int nid = -1;
 
+	/* Sum per node id, so a node split in several lines counts once. */
 	for (i = 0; i < m->nr_nodes; i++) {
-		bytes = 0;
-		/* Sum per node id, so a node split in several lines counts once. */
-		if (i && m->nodes[i].nid == m->nodes[i - 1].nid)
-			continue;
-		for (j = i; j < m->nr_nodes; j++) {
-			if (m->nodes[j].nid != m->nodes[i].nid)
-				continue;
-			lo = m->nodes[j].start > start ? m->nodes[j].start :
-							 start;
-			hi = m->nodes[j].end < end ? m->nodes[j].end : end;
-			if (hi > lo)
-				bytes += hi - lo;
-		}
-		if (bytes > best) {
-			best = bytes;
+		lo = m->nodes[i].start > start ? m->nodes[i].start : start;
+		hi = m->nodes[i].end < end ? m->nodes[i].end : end;
+		if (hi > lo)
+			bytes[m->nodes[i].nid] += hi - lo;
+	}
+	/* Ties go to the node whose lines come first in the file. */
+	for (i = 0; i < m->nr_nodes; i++) {
+		if (bytes[m->nodes[i].nid] > best) {
+			best = bytes[m->nodes[i].nid];
 			nid = m->nodes[i].nid;
 		}
 	}

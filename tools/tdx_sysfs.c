@@ -125,7 +125,8 @@ int tdx_parse_ranges(const char *text, struct tdx_rangeset *rs, char *err,
 		n = nl ? (size_t)(nl - p) : strlen(p);
 		if (n >= sizeof(buf)) {
 			snprintf(err, errlen, "line %u: too long", line);
-			return -EINVAL;
+			ret = -EINVAL;
+			goto fail;
 		}
 		memcpy(buf, p, n);
 		buf[n] = '\0';
@@ -138,42 +139,81 @@ int tdx_parse_ranges(const char *text, struct tdx_rangeset *rs, char *err,
 			snprintf(err, errlen,
 				 "line %u: \"%s\" is not a 0xSTART-0xEND range",
 				 line, buf);
-			return -EINVAL;
+			ret = -EINVAL;
+			goto fail;
 		}
 		ret = tdx_rs_add(rs, s, e);
 		if (ret) {
 			snprintf(err, errlen, "line %u: too many ranges", line);
-			return ret;
+			goto fail;
 		}
 	}
 	return 0;
+fail:
+	tdx_rs_clear(rs);
+	return ret;
 }
 
+/*
+ * Split a copy of @text at blanks: the token count, or -1 if there are
+ * more than @max or the text does not fit @copy.
+ */
+static int split(const char *text, char *copy, size_t len, char **tok,
+		 int max)
+{
+	char *save = NULL, *t;
+	int n = 0;
+
+	if (strlen(text) >= len)
+		return -1;
+	strcpy(copy, text);
+	for (t = strtok_r(copy, " \t\r\n", &save); t;
+	     t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == max)
+			return -1;
+		tok[n++] = t;
+	}
+	return n;
+}
+
+/* "key=NUMBER" */
+static int parse_field(const char *tok, const char *key, u64 *v)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(tok, key, n) || tok[n] != '=')
+		return -EINVAL;
+	return tdx_parse_u64(tok + n + 1, v);
+}
+
+/*
+ * Numbers through tdx_parse_u64(), not sscanf(): "%llu" takes a sign
+ * ("pamt=-1" is 2^64-1), blanks after '=' and saturates on overflow.
+ */
 int tdx_parse_tdmr_line(const char *line, struct tdx_tdmr_line *t)
 {
-	char range[64], tail;
-	unsigned long long pamt;
-	unsigned int rsvd;
-	u64 s, e;
+	char copy[TDX_SYSFS_LINE], *tok[3];
+	u64 s, e, pamt, rsvd;
 
-	if (sscanf(line, "%63s pamt=%llu reserved=%u %c", range, &pamt, &rsvd,
-		   &tail) != 3)
-		return -EINVAL;
-	if (tdx_parse_range(range, &s, &e))
+	if (split(line, copy, sizeof(copy), tok, 3) != 3 ||
+	    tdx_parse_range(tok[0], &s, &e) ||
+	    parse_field(tok[1], "pamt", &pamt) ||
+	    parse_field(tok[2], "reserved", &rsvd) || rsvd > UINT_MAX)
 		return -EINVAL;
 	t->start = s;
 	t->end = e;
 	t->pamt = pamt;
-	t->nr_rsvd = rsvd;
+	t->nr_rsvd = (unsigned int)rsvd;
 	return 0;
 }
 
 int tdx_parse_progress(const char *text, u64 *done, u64 *total)
 {
-	unsigned long long d, t;
-	char tail;
+	char copy[TDX_SYSFS_LINE], *tok[2];
+	u64 d, t;
 
-	if (sscanf(text, "%llu %llu %c", &d, &t, &tail) != 2)
+	if (split(text, copy, sizeof(copy), tok, 2) != 2 ||
+	    tdx_parse_u64(tok[0], &d) || tdx_parse_u64(tok[1], &t))
 		return -EINVAL;
 	*done = d;
 	*total = t;

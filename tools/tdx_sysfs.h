@@ -25,11 +25,20 @@ int tdx_sysfs_read_alloc(const char *rel, char **text);
 int tdx_sysfs_write(const char *rel, const char *val);
 bool tdx_sysfs_exists(const char *rel);
 
-/* Lines of "0xSTART-0xEND" (END inclusive); empty text gives an empty set. */
+/*
+ * Lines of "0xSTART-0xEND" (END inclusive); empty text gives an empty set.
+ * On error @rs is left empty and @err names the line.
+ */
 int tdx_parse_ranges(const char *text, struct tdx_rangeset *rs, char *err,
 		     size_t errlen);
 
-/* One line of firmware/tdx/tdmrs: "0xSTART-0xEND pamt=<bytes> reserved=<n>". */
+/* Longest tdmrs or progress line taken (blanks included). */
+#define TDX_SYSFS_LINE	256
+
+/*
+ * One line of firmware/tdx/tdmrs: "0xSTART-0xEND pamt=<bytes> reserved=<n>",
+ * fields separated by blanks; numbers as tdx_parse_u64() takes them.
+ */
 struct tdx_tdmr_line {
 	u64 start;
 	u64 end;	/* exclusive */
@@ -38,7 +47,7 @@ struct tdx_tdmr_line {
 };
 
 int tdx_parse_tdmr_line(const char *line, struct tdx_tdmr_line *t);
-/* "<done> <total>" */
+/* "<done> <total>", the same way. Output written only on success. */
 int tdx_parse_progress(const char *text, u64 *done, u64 *total);
 
 /* firmware/tdx/state; prints the error. */

@@ -13,29 +13,39 @@
 
 #include "tdx_util.h"
 
-int tdx_parse_u64(const char *s, u64 *out)
+/*
+ * Digit by digit: strtoull() would also take blanks, a sign, and after
+ * our own "0x" another one ("0x0x10" read as 16).
+ */
+int tdx_parse_digits(const char *s, unsigned int base, u64 *out)
 {
-	unsigned long long v;
-	char *end;
+	unsigned int d;
+	u64 v = 0;
 
-	if (!s || !isxdigit((unsigned char)s[0]))
+	if (!s || !*s)
 		return -EINVAL;
-	errno = 0;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		if (!isxdigit((unsigned char)s[2]))
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s))
+			d = *s - '0';
+		else if (isxdigit((unsigned char)*s))
+			d = tolower((unsigned char)*s) - 'a' + 10;
+		else
 			return -EINVAL;
-		v = strtoull(s + 2, &end, 16);
-	} else {
-		if (!isdigit((unsigned char)s[0]))
+		if (d >= base)
 			return -EINVAL;
-		v = strtoull(s, &end, 10);
+		if (v > (~0ULL - d) / base)
+			return -ERANGE;
+		v = v * base + d;
 	}
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end)
-		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+int tdx_parse_u64(const char *s, u64 *out)
+{
+	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return tdx_parse_digits(s + 2, 16, out);
+	return tdx_parse_digits(s, 10, out);
 }
 
 int tdx_parse_range(const char *s, u64 *start, u64 *end)

@@ -28,6 +28,8 @@ enum {
 
 /* Strict: whole string, decimal or 0x-prefixed hex, no sign, no overflow. */
 int tdx_parse_u64(const char *s, u64 *out);
+/* Whole string of digits in @base (10 or 16), nothing else; no overflow. */
+int tdx_parse_digits(const char *s, unsigned int base, u64 *out);
 /* "0xSTART-0xEND", END inclusive, into half-open [*start, *end). */
 int tdx_parse_range(const char *s, u64 *start, u64 *end);
 
