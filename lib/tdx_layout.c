@@ -5,6 +5,7 @@
  * reached through pointers.
  */
 #include "tdx_layout.h"
+#include "tdx_memory.h"
 
 /* 2^TDX_MAX_PA_BITS */
 #define TDX_PA_LIMIT	0x10000000000000ULL
@@ -488,9 +489,8 @@ static int add_convertible(struct tdx_rangeset *out,
 	     i < cmrs->nr && cmrs->r[i].start < end; i++) {
 		s = cmrs->r[i].start > start ? cmrs->r[i].start : start;
 		e = cmrs->r[i].end < end ? cmrs->r[i].end : end;
-		if (s >= e)
-			continue;
-		ret = tdx_rs_add(out, s, e);
+		/* Never the first MiB, whatever the CMRs say */
+		ret = tdx_memory_add(out, s, e);
 		if (ret)
 			return ret;
 	}

@@ -565,9 +565,20 @@ static void test_real_maps(void)
 	tdx_rs_init(&tmem.rs, tmem.buf, MM_MAX);
 	TAP_EQ_U64(tdx_layout_tdx_memory(&lay, &m.cmrs, &tmem.rs), 0,
 		   "Dell: tdx_memory ok");
-	TAP_EQ_U64(tdx_rs_bytes(&m.cmrs) - tdx_rs_bytes(&tmem.rs),
-		   tdx_layout_pamt_bytes(&lay),
-		   "Dell: TDX memory = convertible memory minus PAMTs");
+	{
+		/* What of the CMRs lies below 1 MiB is never TDX memory */
+		u64 low = 0;
+		unsigned int k;
+
+		for (k = 0; k < m.cmrs.nr && m.cmrs.r[k].start < 0x100000; k++)
+			low += (m.cmrs.r[k].end < 0x100000 ? m.cmrs.r[k].end :
+				0x100000) - m.cmrs.r[k].start;
+		TAP_EQ_U64(tdx_rs_bytes(&m.cmrs) - low - tdx_rs_bytes(&tmem.rs),
+			   tdx_layout_pamt_bytes(&lay),
+			   "Dell: TDX memory = convertible memory from 1 MiB minus PAMTs");
+		TAP_OK(tmem.rs.nr && tmem.rs.r[0].start >= 0x100000,
+		       "Dell: no TDX memory below 1 MiB, although the CMRs start at 0");
+	}
 
 	/* HPE UV: 16 blocks of 252 GiB between 4 GiB reserved ranges. */
 	if (!TAP_OK(!load("hpe-uv-4tb.txt", &m), "load HPE file"))
