@@ -17,10 +17,11 @@ OUT=0x180000000		# not convertible
 
 run lsmem
 
-# The emulated platform: boot RAM is convertible (the default CMRs), and so
-# is a 1 GiB window at 4 GiB where a DIMM will be hot-added.
+# The emulated platform: boot RAM is convertible (the default CMRs, as a
+# BIOS reports them: from 1 MiB up), and so is a 1 GiB window at 4 GiB
+# where a DIMM will be hot-added.
 run modprobe tdx_emu
-boot=$(paste -sd, $CFG/cmrs)	# before attach: the System RAM present now
+boot=$(paste -sd, $CFG/cmrs)	# before attach: the BIOS's CMRs
 echo "$boot,0x100000000-0x13fffffff" > $CFG/cmrs
 run cat $CFG/cmrs
 run bash -c "echo 1 > $CFG/attached"
