@@ -11,6 +11,7 @@
 #include "tdxctl_cmds.h"
 #include "tdx_decide.h"
 #include "tdx_memblock.h"
+#include "tdx_udev_table.h"
 #include "tdx_util.h"
 
 struct online_stats {
@@ -150,6 +151,13 @@ int cmd_online(int argc, char **argv)
 		tdxctl_err("online: --zone must be movable, normal or auto");
 		return TDXCTL_EXIT_USAGE;
 	}
+	/*
+	 * Run on every TDX state change (and by hand after editing
+	 * tdxsys.conf): udev's decision table follows first, then what is
+	 * still offline is decided.
+	 */
+	if (pending)
+		tdx_udev_table_update(false, NULL);
 	ctx = tdx_ctx_new(&ret);
 	if (!ctx)
 		return ret;
