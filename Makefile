@@ -12,7 +12,7 @@ export TDXSYS_CACHE ?= /var/cache/tdxsys
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
 .PHONY: all modules tools install deps ensure-deps test test-unit test-vm \
-	demo check bench bench-vm clean
+	demo check bench bench-vm bench-udev clean
 
 all: modules tools
 
@@ -72,6 +72,16 @@ bench-vm: all
 	{ python3 tests/vm/tdxvm.py suite tests/bench/vm-init-serial.sh \
 		tests/bench/vm-init.sh; echo "rc=$$?"; } | tee $$log; \
 	awk -f tests/bench/vm-init-report.awk $$log; rc=$$?; \
+	rm -f $$log; exit $$rc
+
+# udev rules in the VM, tdxsys against a plain online-everything rule in
+# one boot: hot-add latency per block and a coldplug of 1024 blocks
+# (tests/bench/udev-rules.sh), then medians, spread and their ratios
+bench-udev: all
+	@log=$$(mktemp); \
+	{ python3 tests/vm/tdxvm.py suite tests/bench/udev-rules.sh; \
+		echo "rc=$$?"; } | tee $$log; \
+	awk -f tests/bench/udev-report.awk $$log; rc=$$?; \
 	rm -f $$log; exit $$rc
 
 clean:
