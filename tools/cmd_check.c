@@ -108,8 +108,12 @@ int cmd_check(int argc, char **argv)
 	if (parse_target(argv[optind], &start, &end, &block, &id))
 		return TDXCTL_EXIT_USAGE;
 	ctx = tdx_ctx_new_flags(ctx_flags(block, id, start, end), &ret);
-	if (!ctx)
+	if (!ctx) {
+		/* A table for a configuration now broken must go too */
+		if (udev)
+			tdx_udev_table_update(false, NULL);
 		return ret;
+	}
 	if (block)
 		tdx_ctx_decide_block(ctx, start, end, &v);
 	else

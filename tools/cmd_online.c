@@ -151,14 +151,13 @@ int cmd_online(int argc, char **argv)
 		tdxctl_err("online: --zone must be movable, normal or auto");
 		return TDXCTL_EXIT_USAGE;
 	}
+	ctx = tdx_ctx_new(&ret);
 	/*
 	 * Run on every TDX state change (and by hand after editing
-	 * tdxsys.conf): udev's decision table follows first, then what is
-	 * still offline is decided.
+	 * tdxsys.conf): udev's decision table follows.
 	 */
 	if (pending)
 		tdx_udev_table_update(false, NULL);
-	ctx = tdx_ctx_new(&ret);
 	if (!ctx)
 		return ret;
 	type = tdx_zone_online_type(zone ? z : ctx->cfg.zone);

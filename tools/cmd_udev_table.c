@@ -3,6 +3,7 @@
  * tdxctl udev-table: write (or print) udev's decision table for the
  * current TDX state and configuration.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 
@@ -17,6 +18,7 @@ int cmd_udev_table(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct tdxsys_config cfg;
 	const char *why, *path;
 	bool print = false;
 	int c, ret;
@@ -37,11 +39,14 @@ int cmd_udev_table(int argc, char **argv)
 	if (tdx_no_operands(argc, argv))
 		return TDXCTL_EXIT_USAGE;
 	if (print)
-		return tdx_udev_table_print() ? TDXCTL_EXIT_FAIL :
-						TDXCTL_EXIT_OK;
-	ret = tdx_udev_table_update(true, &why);
-	if (ret)
-		return TDXCTL_EXIT_FAIL;
+		ret = tdx_udev_table_print();
+	else
+		ret = tdx_udev_table_update(true, &why);
+	/* A broken tdxsys.conf is reported by loading it */
+	if (ret && tdx_config_load(&cfg))
+		return ret == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
+	if (print || ret)
+		return ret ? TDXCTL_EXIT_FAIL : TDXCTL_EXIT_OK;
 	path = tdx_udev_table_path();
 	printf("%s: %s\n", path ? path : "udev-table", why);
 	return TDXCTL_EXIT_OK;

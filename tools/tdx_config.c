@@ -157,10 +157,10 @@ const char *tdx_config_path(void)
 	return p && *p ? p : TDXCTL_CONFIG_PATH;
 }
 
-int tdx_config_load_text(struct tdxsys_config *c, char **text)
+int tdx_config_read(struct tdxsys_config *c, char **text, char *err,
+		    size_t errlen)
 {
 	const char *path = tdx_config_path();
-	char err[TDXCTL_ERRLEN + 64];
 	int ret;
 
 	tdx_config_default(c);
@@ -169,12 +169,12 @@ int tdx_config_load_text(struct tdxsys_config *c, char **text)
 	if (ret == -ENOENT)
 		return 0;
 	if (ret) {
-		tdxctl_err("cannot read %s: %s", path, strerror(-ret));
+		snprintf(err, errlen, "cannot read %s: %s", path,
+			 strerror(-ret));
 		return ret;
 	}
-	ret = tdx_config_parse(*text, path, c, err, sizeof(err));
+	ret = tdx_config_parse(*text, path, c, err, errlen);
 	if (ret) {
-		tdxctl_err("%s", err);
 		free(*text);
 		*text = NULL;
 	}
@@ -183,10 +183,12 @@ int tdx_config_load_text(struct tdxsys_config *c, char **text)
 
 int tdx_config_load(struct tdxsys_config *c)
 {
-	char *text;
+	char err[TDXCTL_ERRLEN + 64], *text;
 	int ret;
 
-	ret = tdx_config_load_text(c, &text);
+	ret = tdx_config_read(c, &text, err, sizeof(err));
+	if (ret)
+		tdxctl_err("%s", err);
 	free(text);
 	return ret;
 }

@@ -39,10 +39,11 @@ const char *tdx_config_path(void);
 /* Load; prints the error itself. */
 int tdx_config_load(struct tdxsys_config *c);
 /*
- * Load from the file as tdx_config_load() does, and return its text too
- * (*text NULL when the file does not exist; free() it).
+ * tdx_config_load() without printing: the error into @err, and the text
+ * of the file into *text (NULL when it does not exist; free() it).
  */
-int tdx_config_load_text(struct tdxsys_config *c, char **text);
+int tdx_config_read(struct tdxsys_config *c, char **text, char *err,
+		    size_t errlen);
 
 /*
  * The value of @key as udev's IMPORT{file} reads @text: the last

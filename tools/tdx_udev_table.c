@@ -355,12 +355,13 @@ static bool plain_path(const char *p)
 static int live_key(struct tdx_table_key *k, struct tdxsys_config *cfg,
 		    const char **why)
 {
-	char *text;
+	char *text, err[TDXCTL_ERRLEN + 64];
 	int ret;
 
 	memset(k, 0, sizeof(*k));
 	*why = NULL;
-	ret = tdx_config_load_text(cfg, &text);
+	/* Silent: whoever loads the configuration next reports it */
+	ret = tdx_config_read(cfg, &text, err, sizeof(err));
 	if (ret)
 		return ret;
 	if (text &&
@@ -563,6 +564,7 @@ int tdx_udev_table_update(bool force, const char **why)
 	ret = live_key(&k, &cfg, why);
 	if (ret) {
 		/* A broken tdxsys.conf: tdxctl says so for every block */
+		*why = "no table: tdxsys.conf cannot be read or is malformed";
 		remove_table(path);
 		return ret;
 	}

@@ -58,8 +58,10 @@ int tdx_udev_table_build(const struct tdx_ctx *c,
  * @force), written atomically, and udevd told to reload its rules. When
  * no table can be valid (tdx_sys without the generation attribute, or a
  * tdxsys.conf whose settings udev would read differently than tdxctl) the
- * file is removed, so udev runs tdxctl for every block. Prints errors;
- * @why (may be NULL) says what happened, for tdxctl udev-table.
+ * file is removed, so udev runs tdxctl for every block; so it is for a
+ * malformed tdxsys.conf (then an error, not printed: the caller reports
+ * it when it loads the configuration). Prints other errors; @why (may be
+ * NULL) says what happened, for tdxctl udev-table.
  */
 int tdx_udev_table_update(bool force, const char **why);
 
