@@ -18,14 +18,14 @@
 #    block cost before the decision table) and tdxctl udev-table.
 # Results are TAP lines "bench: key=value ..."; `make bench-udev` prints
 # medians, spread and the tdxsys/plain ratios (tests/bench/udev-report.awk).
-# vm: mem=4G slots=64 maxmem=160G cpus=2
+# vm: mem=4G slots=80 maxmem=160G cpus=2
 # timeout: 3000
 # shellcheck source=tests/vm/guest/lib.sh
 . "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}"
 # shellcheck source=tests/vm/guest/tdx.sh
 . "$(dirname "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}")/tdx.sh"
 
-PER_BLOCK=${BENCH_PER_BLOCK:-12}
+PER_BLOCK=${BENCH_PER_BLOCK:-24}
 COLD_GIB=${BENCH_COLD_GIB:-128}
 COLD_RUNS=${BENCH_COLD_RUNS:-3}
 COLD_DIMM_GIB=8
