@@ -23,7 +23,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
 .PHONY: all modules headers tools install install-modules install-tools \
 	dkms-src deps ensure-deps test test-unit test-vm demo check bench \
-	bench-vm fuzz clean
+	bench-vm bench-udev fuzz clean
 
 all: modules tools
 
@@ -104,6 +104,16 @@ bench-vm: ensure-deps
 		tests/bench/vm-init-serial.sh \
 		tests/bench/vm-init.sh; echo "rc=$$?"; } | tee $$log; \
 	awk -f tests/bench/vm-init-report.awk $$log; rc=$$?; \
+	rm -f $$log; exit $$rc
+
+# udev rules in the VM, tdxsys against a plain online-everything rule in
+# one boot: hot-add latency per block and a coldplug of 1024 blocks
+# (tests/bench/udev-rules.sh), then medians, spread and their ratios
+bench-udev: ensure-deps
+	@log=$$(mktemp); \
+	{ python3 tests/vm/tdxvm.py suite tests/bench/udev-rules.sh; \
+		echo "rc=$$?"; } | tee $$log; \
+	awk -f tests/bench/udev-report.awk $$log; rc=$$?; \
 	rm -f $$log; exit $$rc
 
 clean:

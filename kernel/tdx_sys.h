@@ -104,6 +104,7 @@ struct tdx_sys {
 
 	/* Under lock for writing, pub for both */
 	enum tdx_state state;
+	u64 generation;			/* changes with the state, see tdx_set_state() */
 	char provider_name[16];		/* "none" without a provider */
 	char error[TDX_ERR_LEN];
 	struct tdx_meta meta;

@@ -11,6 +11,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "tdx_sys.h"
 
@@ -109,6 +110,13 @@ void tdx_set_state(enum tdx_state s)
 	mutex_lock(&tdx.pub);
 	prev = tdx.state;
 	tdx.state = s;
+	/*
+	 * Everything the onlining decision depends on (CMRs, TDX memory) is
+	 * published before the state that uses it, so a new generation per
+	 * state tells user space when a decision made earlier may be stale.
+	 */
+	if (prev != s)
+		tdx.generation++;
 	mutex_unlock(&tdx.pub);
 	if (prev != s) {
 		pr_info("state %s -> %s\n", tdx_state_name(prev),
@@ -181,6 +189,8 @@ static void tdx_reset_published(void)
 	memset(&tdx.limits, 0, sizeof(tdx.limits));
 	tdx.have_limits = false;
 	tdx.keyid_min = 1;
+	/* Distinct from every generation of an earlier load of the module */
+	tdx.generation = ktime_get_boottime_ns();
 	tdx.keyid_max = 0;
 	tdx.global_keyid = 0;
 	tdx_rs_clear(&tdx.cmrs);
@@ -289,6 +299,8 @@ static int __init tdx_sys_init(void)
 	tdx_rs_init(&tdx.tdx_mem, tdx.tdx_mem_buf, TDX_MEM_RANGES);
 	tdx_rs_init(&tdx.inflight, tdx.inflight_buf, TDX_INFLIGHT_RANGES);
 	tdx.keyid_min = 1;
+	/* Distinct from every generation of an earlier load of the module */
+	tdx.generation = ktime_get_boottime_ns();
 
 	ret = tdx_sysfs_init();
 	if (ret)

@@ -277,6 +277,31 @@ static const struct attribute_group tdx_group = {
 	.attrs = tdx_attrs,
 };
 
+/*
+ * On the class device, where udev rules can read it as
+ * ATTR{[tdx/tdx]generation}: a decision table built for one generation
+ * is valid while the attribute still reads the same.
+ */
+static ssize_t generation_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	u64 gen;
+
+	mutex_lock(&tdx.pub);
+	gen = tdx.generation;
+	mutex_unlock(&tdx.pub);
+	return sysfs_emit(buf, "%llu\n", gen);
+}
+
+static DEVICE_ATTR_RO(generation);
+
+static struct attribute *tdx_dev_attrs[] = {
+	&dev_attr_generation.attr,
+	NULL,
+};
+
+ATTRIBUTE_GROUPS(tdx_dev);
+
 void tdx_uevent(enum tdx_state prev, enum tdx_state now)
 {
 	char state[32], prev_state[40];
@@ -309,7 +334,8 @@ int tdx_sysfs_init(void)
 		goto err_group;
 	}
 	tdx_class->pm = &tdx_class_pm_ops;
-	tdx_dev = device_create(tdx_class, NULL, MKDEV(0, 0), NULL, "tdx");
+	tdx_dev = device_create_with_groups(tdx_class, NULL, MKDEV(0, 0),
+					    NULL, tdx_dev_groups, "tdx");
 	if (IS_ERR(tdx_dev)) {
 		ret = PTR_ERR(tdx_dev);
 		tdx_dev = NULL;

@@ -11,24 +11,43 @@
 #include "tdxctl_cmds.h"
 #include "tdx_decide.h"
 #include "tdx_memblock.h"
+#include "tdx_udev_table.h"
 #include "tdx_util.h"
 
-/* udev's IMPORT takes KEY="VALUE" without escapes: keep VALUE plain. */
+/*
+ * udev's IMPORT takes KEY="VALUE" without escapes: keep VALUE plain, and
+ * the same as the decision table would set it.
+ */
 static void print_udev_value(const char *key, const char *val)
 {
 	const char *p;
 
 	printf("%s=\"", key);
 	for (p = val; *p; p++)
-		putchar(*p == '"' || *p == '\\' || *p == '\'' ||
-			(unsigned char)*p < 0x20 ? '_' : *p);
+		putchar(tdx_udev_char(*p));
 	puts("\"");
 }
 
-/* A block (decided by its RAM parts) or a range (decided whole). */
-static int parse_target(const char *arg, u64 *start, u64 *end, bool *block)
+/*
+ * The parts of /proc/iomem a block's decision needs: none for an offline
+ * block, which the kernel holds only whole (it adds memory in whole blocks
+ * and refuses to offline one with holes), so it is judged whole anyway.
+ */
+static unsigned int ctx_flags(bool block, unsigned long id, u64 start,
+			      u64 end)
 {
-	unsigned long id;
+	struct tdx_memblock mb;
+
+	if (!block || tdx_memblock_read(id, end - start, 0, &mb) ||
+	    strcmp(mb.state, "offline"))
+		return 0;
+	return TDX_CTX_NO_RAM;
+}
+
+/* A block (decided by its RAM parts) or a range (decided whole). */
+static int parse_target(const char *arg, u64 *start, u64 *end, bool *block,
+			unsigned long *id)
+{
 	u64 bs;
 	int ret;
 
@@ -40,7 +59,7 @@ static int parse_target(const char *arg, u64 *start, u64 *end, bool *block)
 		}
 		return 0;
 	}
-	if (tdx_memblock_parse_name(arg, &id)) {
+	if (tdx_memblock_parse_name(arg, id)) {
 		tdxctl_err("\"%s\" is not a memory block (N, memoryN) or range (0xSTART-0xEND)",
 			   arg);
 		return -1;
@@ -48,8 +67,8 @@ static int parse_target(const char *arg, u64 *start, u64 *end, bool *block)
 	ret = tdx_memblock_size(&bs);
 	if (ret)
 		return ret;
-	if (tdx_memblock_range(id, bs, start, end)) {
-		tdxctl_err("memory block %lu is beyond the address space", id);
+	if (tdx_memblock_range(*id, bs, start, end)) {
+		tdxctl_err("memory block %lu is beyond the address space", *id);
 		return -1;
 	}
 	return 0;
@@ -65,6 +84,7 @@ int cmd_check(int argc, char **argv)
 	struct tdx_verdict v;
 	struct tdx_ctx *ctx;
 	bool udev = false, block;
+	unsigned long id = 0;
 	u64 start, end;
 	int c, ret;
 
@@ -85,11 +105,15 @@ int cmd_check(int argc, char **argv)
 		tdxctl_err("check: expected one block or range");
 		return TDXCTL_EXIT_USAGE;
 	}
-	if (parse_target(argv[optind], &start, &end, &block))
+	if (parse_target(argv[optind], &start, &end, &block, &id))
 		return TDXCTL_EXIT_USAGE;
-	ctx = tdx_ctx_new(&ret);
-	if (!ctx)
+	ctx = tdx_ctx_new_flags(ctx_flags(block, id, start, end), &ret);
+	if (!ctx) {
+		/* A table for a configuration now broken must go too */
+		if (udev)
+			tdx_udev_table_update(false, NULL);
 		return ret;
+	}
 	if (block)
 		tdx_ctx_decide_block(ctx, start, end, &v);
 	else
@@ -100,9 +124,16 @@ int cmd_check(int argc, char **argv)
 		printf("TDX_DECISION=%s\n", tdx_decision_name(v.decision));
 		printf("TDX_ONLINE_TYPE=%s\n", v.online_type);
 		print_udev_value("TDX_REASON", v.reason);
-		printf("TDX_RANGE=0x%llx-0x%llx\n", (unsigned long long)start,
-		       (unsigned long long)end - 1);
-		return fflush(stdout) ? TDXCTL_EXIT_FAIL : TDXCTL_EXIT_OK;
+		/* What the decision table leaves to us: a refusal names it */
+		if (v.decision == TDX_DECISION_REFUSE)
+			printf("TDX_RANGE=0x%llx-0x%llx\n",
+			       (unsigned long long)start,
+			       (unsigned long long)end - 1);
+		if (fflush(stdout))
+			return TDXCTL_EXIT_FAIL;
+		/* udev asked us: its table was stale, missing, or says refuse */
+		tdx_udev_table_update(false, NULL);
+		return TDXCTL_EXIT_OK;
 	}
 	printf("0x%llx-0x%llx: %s: %s", (unsigned long long)start,
 	       (unsigned long long)end - 1, tdx_decision_name(v.decision),

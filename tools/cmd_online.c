@@ -11,6 +11,7 @@
 #include "tdxctl_cmds.h"
 #include "tdx_decide.h"
 #include "tdx_memblock.h"
+#include "tdx_udev_table.h"
 #include "tdx_util.h"
 
 struct online_stats {
@@ -151,6 +152,12 @@ int cmd_online(int argc, char **argv)
 		return TDXCTL_EXIT_USAGE;
 	}
 	ctx = tdx_ctx_new(&ret);
+	/*
+	 * Run on every TDX state change (and by hand after editing
+	 * tdxsys.conf): udev's decision table follows.
+	 */
+	if (pending)
+		tdx_udev_table_update(false, NULL);
 	if (!ctx)
 		return ret;
 	type = tdx_zone_online_type(zone ? z : ctx->cfg.zone);

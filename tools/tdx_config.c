@@ -157,24 +157,83 @@ const char *tdx_config_path(void)
 	return p && *p ? p : TDXCTL_CONFIG_PATH;
 }
 
-int tdx_config_load(struct tdxsys_config *c)
+int tdx_config_read(struct tdxsys_config *c, char **text, char *err,
+		    size_t errlen)
 {
 	const char *path = tdx_config_path();
-	char err[TDXCTL_ERRLEN + 64];
-	char *text;
 	int ret;
 
 	tdx_config_default(c);
-	ret = tdx_read_file(path, &text);
+	*text = NULL;
+	ret = tdx_read_file(path, text);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret) {
-		tdxctl_err("cannot read %s: %s", path, strerror(-ret));
+		snprintf(err, errlen, "cannot read %s: %s", path,
+			 strerror(-ret));
 		return ret;
 	}
-	ret = tdx_config_parse(text, path, c, err, sizeof(err));
+	ret = tdx_config_parse(*text, path, c, err, errlen);
+	if (ret) {
+		free(*text);
+		*text = NULL;
+	}
+	return ret;
+}
+
+int tdx_config_load(struct tdxsys_config *c)
+{
+	char err[TDXCTL_ERRLEN + 64], *text;
+	int ret;
+
+	ret = tdx_config_read(c, &text, err, sizeof(err));
 	if (ret)
 		tdxctl_err("%s", err);
 	free(text);
 	return ret;
+}
+
+/* udev's rule (src/udev/udev-rules.c): spaces, tabs and newlines. */
+static bool udev_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+int tdx_config_import_value(const char *text, const char *key, char *buf,
+			    size_t len)
+{
+	const char *p, *nl, *eq, *ks, *ke, *vs = NULL, *ve = NULL, *le, *q;
+	size_t klen = strlen(key);
+
+	for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		le = nl ? nl : p + strlen(p);
+		for (ks = p; ks < le && udev_space(*ks); ks++)
+			;
+		if (ks == le || *ks == '#')
+			continue;
+		eq = memchr(ks, '=', le - ks);
+		if (!eq)
+			continue;
+		for (ke = eq; ke > ks && udev_space(ke[-1]); ke--)
+			;
+		if ((size_t)(ke - ks) != klen || memcmp(ks, key, klen))
+			continue;
+		/* The last line wins, for udev and for tdx_config_parse() */
+		for (vs = eq + 1; vs < le && udev_space(*vs); vs++)
+			;
+		for (ve = le; ve > vs && udev_space(ve[-1]); ve--)
+			;
+	}
+	buf[0] = '\0';
+	if (!vs)
+		return 0;
+	if (vs == ve || (size_t)(ve - vs) >= len)
+		return -EINVAL;
+	for (q = vs; q < ve; q++)
+		if (!isalnum((unsigned char)*q) && *q != '_')
+			return -EINVAL;
+	memcpy(buf, vs, ve - vs);
+	buf[ve - vs] = '\0';
+	return 0;
 }

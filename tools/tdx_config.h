@@ -38,5 +38,21 @@ int tdx_config_parse(const char *text, const char *file,
 const char *tdx_config_path(void);
 /* Load; prints the error itself. */
 int tdx_config_load(struct tdxsys_config *c);
+/*
+ * tdx_config_load() without printing: the error into @err, and the text
+ * of the file into *text (NULL when it does not exist; free() it).
+ */
+int tdx_config_read(struct tdxsys_config *c, char **text, char *err,
+		    size_t errlen);
+
+/*
+ * The value of @key as udev's IMPORT{file} reads @text: the last
+ * "key = value" line, both sides stripped, into @buf ("" when no line
+ * sets it). -EINVAL when that value is not a plain word ([A-Za-z0-9_]),
+ * i.e. when udev would see something other than what tdxctl parses
+ * (quotes, an inline comment) or what a rule could match literally.
+ */
+int tdx_config_import_value(const char *text, const char *key, char *buf,
+			    size_t len);
 
 #endif /* TDXCTL_CONFIG_H */

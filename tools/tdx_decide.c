@@ -13,20 +13,21 @@
 #include "tdx_sysfs.h"
 #include "tdx_util.h"
 
-int tdx_ctx_load(struct tdx_ctx *c)
+void tdx_ctx_reset(struct tdx_ctx *c)
 {
-	int ret;
-
 	memset(c, 0, sizeof(*c));
 	tdx_rs_init(&c->cmrs, c->cmr_buf, TDX_MAX_CMRS);
 	tdx_rs_init(&c->tdx_mem, c->mem_buf, TDXCTL_MAX_TDX_RANGES);
-	ret = tdx_config_load(&c->cfg);
-	if (ret)
-		return ret;
-	if (!tdx_sysfs_exists(TDX_FW_DIR)) {
-		c->state = TDX_STATE_UNSUPPORTED;
+	tdx_config_default(&c->cfg);
+	c->state = TDX_STATE_UNSUPPORTED;
+}
+
+int tdx_ctx_load_tdx(struct tdx_ctx *c, unsigned int flags)
+{
+	int ret;
+
+	if (!tdx_sysfs_exists(TDX_FW_DIR))
 		return 0;
-	}
 	ret = tdx_sysfs_read_state(&c->state);
 	if (ret)
 		return ret;
@@ -36,14 +37,14 @@ int tdx_ctx_load(struct tdx_ctx *c)
 	ret = tdx_sysfs_read_ranges("cmrs", &c->cmrs);
 	if (!ret && c->state == TDX_STATE_INITIALIZED)
 		ret = tdx_sysfs_read_ranges("tdx_memory", &c->tdx_mem);
-	if (ret)
+	if (ret || (flags & TDX_CTX_NO_RAM))
 		return ret;
 	/* Best effort: without it a block is judged as a whole. */
 	c->ram_known = !tdx_iomem_load(&c->ram);
 	return 0;
 }
 
-struct tdx_ctx *tdx_ctx_new(int *code)
+struct tdx_ctx *tdx_ctx_new_flags(unsigned int flags, int *code)
 {
 	struct tdx_ctx *c = malloc(sizeof(*c));
 	int ret;
@@ -53,7 +54,10 @@ struct tdx_ctx *tdx_ctx_new(int *code)
 		*code = TDXCTL_EXIT_FAIL;
 		return NULL;
 	}
-	ret = tdx_ctx_load(c);
+	tdx_ctx_reset(c);
+	ret = tdx_config_load(&c->cfg);
+	if (!ret)
+		ret = tdx_ctx_load_tdx(c, flags);
 	if (ret) {
 		tdx_ctx_free(c);
 		*code = ret == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
@@ -61,6 +65,11 @@ struct tdx_ctx *tdx_ctx_new(int *code)
 	}
 	*code = TDXCTL_EXIT_OK;
 	return c;
+}
+
+struct tdx_ctx *tdx_ctx_new(int *code)
+{
+	return tdx_ctx_new_flags(0, code);
 }
 
 void tdx_ctx_free(struct tdx_ctx *c)

@@ -33,16 +33,24 @@ struct tdx_verdict {
 	const char *online_type;	/* online_movable, online_kernel, online */
 };
 
+/* Which parts tdx_ctx_load_tdx() reads. */
+#define TDX_CTX_NO_RAM	1	/* not /proc/iomem: blocks are judged whole */
+
+/* An empty context: default configuration, no ranges, not loaded. */
+void tdx_ctx_reset(struct tdx_ctx *c);
 /*
- * Read the configuration and what the policy needs from sysfs and
- * /proc/iomem. A missing /sys/firmware/tdx is not an error (loaded =
- * false); an unreadable /proc/iomem leaves ram_known false. Prints errors.
+ * Read what the policy needs from sysfs and (unless TDX_CTX_NO_RAM)
+ * /proc/iomem into a reset context. A missing /sys/firmware/tdx is not an
+ * error (loaded = false); an unreadable /proc/iomem leaves ram_known
+ * false. Prints errors.
  */
-int tdx_ctx_load(struct tdx_ctx *c);
+int tdx_ctx_load_tdx(struct tdx_ctx *c, unsigned int flags);
 /*
- * tdx_ctx_load() into a new context; on failure NULL, with *code the exit
- * code (usage for a malformed configuration).
+ * A new context with the configuration and tdx_ctx_load_tdx(); on failure
+ * NULL, with *code the exit code (usage for a malformed configuration).
  */
+struct tdx_ctx *tdx_ctx_new_flags(unsigned int flags, int *code);
+/* tdx_ctx_new_flags(0, code) */
 struct tdx_ctx *tdx_ctx_new(int *code);
 void tdx_ctx_free(struct tdx_ctx *c);
 

@@ -21,6 +21,7 @@ static const struct {
 	{ "lsmem", cmd_lsmem, "lsmem [--json]" },
 	{ "plan", cmd_plan,
 	  "plan [--cover present|cmrs] [--memmap FILE] [--json]" },
+	{ "udev-table", cmd_udev_table, "udev-table [--print]" },
 };
 
 static void usage(FILE *f)

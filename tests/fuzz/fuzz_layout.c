@@ -20,6 +20,7 @@
  */
 #include "fuzz.h"
 #include "tdx_layout.h"
+#include "tdx_memory.h"
 
 #define G	0x40000000ULL
 #define PA_LIMIT (1ULL << TDX_MAX_PA_BITS)
@@ -384,18 +385,22 @@ static void check_tdx_memory(void)
 				break;
 		FUZZ_CHECK(j < lay.nr, "TDX memory outside the TDMRs");
 	}
-	/* The cover, less the PAMTs, is TDX memory. */
+	/* The cover, less the PAMTs, is TDX memory (tdx_memory_clip). */
 	tdx_rs_init(&tmp, tmp_b, CAP);
 	tdx_rs_copy(&tmp, &cover);
 	for (j = 0; j < lay.nr; j++)
 		if (tdx_rs_remove(&tmp, lay.tdmr[j].pamt_base,
 				  pamt_end(&lay.tdmr[j])))
 			return;	/* no room for the split: skip */
-	for (i = 0; i < tmp.nr; i++)
-		FUZZ_CHECK(fuzz_covered(&mem, tmp.r[i].start, tmp.r[i].end),
+	for (i = 0; i < tmp.nr; i++) {
+		u64 s = tmp.r[i].start, e = tmp.r[i].end;
+
+		if (!tdx_memory_clip(&s, &e))
+			continue;
+		FUZZ_CHECK(fuzz_covered(&mem, s, e),
 			   "cover [0x%llx, 0x%llx) is not TDX memory",
-			   (unsigned long long)tmp.r[i].start,
-			   (unsigned long long)tmp.r[i].end);
+			   (unsigned long long)s, (unsigned long long)e);
+	}
 }
 
 static void check_info(void)
