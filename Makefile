@@ -23,7 +23,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
 .PHONY: all modules headers tools install install-modules install-tools \
 	dkms-src deps ensure-deps test test-unit test-vm demo check bench \
-	bench-vm bench-udev fuzz clean
+	bench-layout bench-vm bench-udev fuzz clean
 
 all: modules tools
 
@@ -87,7 +87,11 @@ check: ensure-deps
 		emu/core/*.h lib/*.c lib/*.h tools/*.c tools/*.h
 	scripts/verify-units.sh
 
-bench: tools
+# Every benchmark: the layout over real memory maps (bench-layout), then
+# the VM ones (bench-vm, bench-udev)
+bench: bench-layout bench-vm bench-udev
+
+bench-layout: tools
 	$(MAKE) -C tests/bench run
 
 # Each libFuzzer harness (tests/fuzz) for FUZZ_SECONDS (default 120)
