@@ -359,40 +359,46 @@ int tdx_emu_handoff_format(char *buf, size_t len)
 			 emu_prev.pamt_bytes, emu_prev.pamt_reset_bytes);
 }
 
+/*
+ * The platform's view of the host going away, taken after every other
+ * reboot notifier (tdx_sys's runs first and ends SEAMCALLs): the verdict
+ * on what the host left and, on kexec, the module for the next kernel; a
+ * reboot resets the platform, so nothing is kept then. 6.1's kexec runs
+ * no syscore hook, so this is the last point every kernel reaches.
+ */
 static int emu_reboot_cb(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
+	struct emu_handoff h;
+
 	/* kernel_kexec() passes this to the reboot notifiers */
 	emu_kexec = action == SYS_RESTART && data &&
 		    !strcmp(data, "kexec reboot");
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block emu_reboot_nb = {
-	.notifier_call = emu_reboot_cb,
-};
-
-/*
- * After tdx_sys's own shutdown hook (registered later, run earlier): the
- * verdict on what the host left, and on kexec the module for the next
- * kernel; a reboot resets the platform, so nothing is kept then.
- */
-static void emu_syscore_shutdown(TDX_SYSCORE_ARG)
-{
-	struct emu_handoff h;
-
 	emu_handoff_now(&h);
 	if (emu_state() > TDX_EMU_SYSINIT_PENDING)
 		pr_info("%s: %u CPUs with caches not flushed after the last SEAMCALL; PAMT %llu KiB, reset %llu KiB (partial-write erratum: %s)\n",
 			emu_kexec ? "kexec" : "reboot", h.cpus_dirty,
 			h.pamt_bytes >> 10, h.pamt_reset_bytes >> 10,
 			h.pw_erratum ? "yes" : "no");
-	if (!emu_store)
-		return;
-	if (emu_kexec)
+	if (emu_store) {
+		if (emu_kexec)
+			emu_save();
+		else
+			emu_store->emu.hdr.magic = 0;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block emu_reboot_nb = {
+	.notifier_call = emu_reboot_cb,
+	.priority = INT_MIN,
+};
+
+/* Where the kernel has a later hook (syscore, 6.7+ kexec): look again. */
+static void emu_syscore_shutdown(TDX_SYSCORE_ARG)
+{
+	if (emu_store && emu_kexec)
 		emu_save();
-	else
-		emu_store->emu.hdr.magic = 0;
 }
 
 TDX_SYSCORE(emu_syscore, NULL, emu_syscore_shutdown);

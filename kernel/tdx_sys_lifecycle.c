@@ -4,11 +4,12 @@
  * holds state, and from TDH.SYS.CONFIG on it owns the PAMT (written with
  * its private KeyID), until the machine goes through a firmware reset:
  *
- * - Reboot and kexec: no SEAMCALL once the reboot notifiers ran; at the
- *   last point a module can act (syscore shutdown: devices are down, every
- *   CPU still runs) each CPU flushes its caches, after the last SEAMCALL,
- *   and on CPUs with the partial-write erratum the PAMT is reset to KeyID 0
- *   with MOVDIR64B, so the next kernel can use that memory as RAM.
+ * - Reboot, power-off and kexec: tdx_sys's reboot notifier (run first)
+ *   ends SEAMCALLs for good, then each CPU flushes its caches and, on CPUs
+ *   with the partial-write erratum, the PAMT is reset to KeyID 0 with
+ *   MOVDIR64B, so the next kernel can use that memory as RAM. It is the
+ *   one hook every path runs: 6.1's kernel_kexec() runs no syscore
+ *   shutdown (6.7 added it), and nothing can issue a SEAMCALL after it.
  * - S3 and hibernation lose the module's keys: refused from TDH.SYS.INIT
  *   on, as upstream does; s2idle keeps everything powered and is allowed.
  * - kdump runs no notifier and no syscore hook: nothing here can act on
@@ -72,23 +73,6 @@ const char *tdx_suspend_policy(void)
 	return tdx.sysinit_done ? "refused" : "allowed";
 }
 
-/* Reboot notifiers: from here on no SEAMCALL; let initialization stop. */
-static int tdx_reboot_cb(struct notifier_block *nb, unsigned long action,
-			 void *data)
-{
-	WRITE_ONCE(tdx.stopping, true);
-	/* An initialization running sees the flag at its next call */
-	mutex_lock(&tdx.lock);
-	mutex_unlock(&tdx.lock);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block tdx_reboot_nb = {
-	.notifier_call = tdx_reboot_cb,
-	/* Before KVM's, which takes VMX away */
-	.priority = INT_MAX,
-};
-
 static void tdx_reset_pamts(void)
 {
 	const struct tdx_layout *l = tdx.layout;
@@ -111,21 +95,31 @@ static void tdx_reset_pamts(void)
 }
 
 /*
- * The last point a module can act before the next kernel or the reset:
- * devices are shut down, every CPU still runs, no SEAMCALL can come any
- * more (tdx.stopping). Registered when a provider registers, so it runs
- * before any provider's own syscore hook (they run in reverse order).
+ * Reboot notifiers, on every path out of this kernel but a crash: from
+ * here on no SEAMCALL. Initialization sees tdx.stopping at its next call
+ * and ends; once it has, under tdx.lock, the last SEAMCALL is behind us,
+ * so every CPU (all still run) flushes the module's dirty lines.
  */
-static void tdx_syscore_shutdown(TDX_SYSCORE_ARG)
+static int tdx_reboot_cb(struct notifier_block *nb, unsigned long action,
+			 void *data)
 {
-	if (!tdx.provider || !tdx.sysinit_done)
-		return;
 	WRITE_ONCE(tdx.stopping, true);
-	tdx_flush_all_caches();
-	if (tdx.configured && tdx.pw_erratum && tdx.can_reset)
-		tdx_reset_pamts();
-	pr_info("shutdown: caches flushed on every CPU after the last SEAMCALL\n");
+	mutex_lock(&tdx.lock);
+	if (tdx.provider && tdx.sysinit_done) {
+		tdx_flush_all_caches();
+		if (tdx.configured && tdx.pw_erratum && tdx.can_reset)
+			tdx_reset_pamts();
+		pr_info("shutdown: caches flushed on every CPU after the last SEAMCALL\n");
+	}
+	mutex_unlock(&tdx.lock);
+	return NOTIFY_DONE;
 }
+
+static struct notifier_block tdx_reboot_nb = {
+	.notifier_call = tdx_reboot_cb,
+	/* Before KVM's, which takes VMX away, and before a provider's */
+	.priority = INT_MAX,
+};
 
 /*
  * Suspend to RAM and hibernation (not s2idle, which never reaches here):
@@ -139,7 +133,7 @@ static int tdx_syscore_suspend(TDX_SYSCORE_ARG)
 	return -EBUSY;
 }
 
-TDX_SYSCORE(tdx_syscore, tdx_syscore_suspend, tdx_syscore_shutdown);
+TDX_SYSCORE(tdx_syscore, tdx_syscore_suspend, NULL);
 
 /*
  * Suspend to RAM or standby, refused early: the tdx class device is

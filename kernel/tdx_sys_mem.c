@@ -150,6 +150,23 @@ static int tdx_mem_going_online(u64 start, u64 end)
 	return ret;
 }
 
+/*
+ * Memory outside the CMRs came online (before_init=any allows it before
+ * initialization) or went offline: nonconvertible_online follows. The
+ * sections of a block going offline may still read as online here.
+ * Under tdx.lock.
+ */
+static void tdx_mem_track_nonconvertible(bool offline, u64 start, u64 end)
+{
+	if (!tdx.cmrs.nr || tdx_rs_contains(&tdx.cmrs, start, end))
+		return;
+	if (tdx_update_nonconvertible() < 0 || !offline)
+		return;
+	mutex_lock(&tdx.pub);
+	tdx_rs_remove(&tdx.nonconv, start, end);
+	mutex_unlock(&tdx.pub);
+}
+
 static int tdx_mem_cb(struct notifier_block *nb, unsigned long action,
 		      void *data)
 {
@@ -164,6 +181,13 @@ static int tdx_mem_cb(struct notifier_block *nb, unsigned long action,
 	case MEM_CANCEL_ONLINE:
 		mutex_lock(&tdx.lock);
 		tdx_rs_remove(&tdx.inflight, start, end);
+		if (action == MEM_ONLINE)
+			tdx_mem_track_nonconvertible(false, start, end);
+		mutex_unlock(&tdx.lock);
+		break;
+	case MEM_OFFLINE:
+		mutex_lock(&tdx.lock);
+		tdx_mem_track_nonconvertible(true, start, end);
 		mutex_unlock(&tdx.lock);
 		break;
 	}

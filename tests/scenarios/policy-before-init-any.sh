@@ -41,6 +41,7 @@ for b in $(blocks $OUT $SIZE); do
 	echo offline >/sys/devices/system/memory/memory$b/state
 done
 tap_cmd "offlined again" -- none_online $OUT $SIZE
+tap_is "$(cat $T/nonconvertible_online)" "" "nonconvertible_online is empty again"
 initialize
 tap_is "$(cat $T/state)" initialized "initialized once it is offline"
 b=$(block_of $OUT)
