@@ -212,8 +212,9 @@ int tdx_config_import_value(const char *text, const char *key, char *buf,
 			;
 		if (ks == le || *ks == '#')
 			continue;
-		eq = memchr(ks, '=', le - ks);
-		if (!eq)
+		for (eq = ks; eq < le && *eq != '='; eq++)
+			;
+		if (eq == le)
 			continue;
 		for (ke = eq; ke > ks && udev_space(ke[-1]); ke--)
 			;
