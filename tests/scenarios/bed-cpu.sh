@@ -4,6 +4,7 @@
 # disappear.  QEMU 7.2 under TCG crashes on a vCPU plug after an unplug, so
 # the host refuses that and all removals come last.
 # vm: mem=1G slots=8 maxmem=16G cpus=2 maxcpus=4 sockets=4
+# needs: vcpu-hotadd
 # timeout: 180
 # shellcheck source=tests/vm/guest/lib.sh
 . "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}"

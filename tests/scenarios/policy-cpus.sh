@@ -4,6 +4,7 @@
 # onlining a CPU breaks nothing; a vCPU hot-added after attach is reported
 # as not a platform CPU and TDX keeps working.
 # vm: mem=1G slots=8 maxmem=16G cpus=2 maxcpus=4 sockets=4
+# needs: vcpu-hotadd
 # timeout: 300
 # shellcheck source=tests/vm/guest/lib.sh
 . "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}"
