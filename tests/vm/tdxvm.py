@@ -30,6 +30,7 @@ import argparse
 import glob
 import gzip
 import hashlib
+import inspect
 import json
 import lzma
 import os
@@ -471,6 +472,10 @@ class Hotplug:
         fn = getattr(self, 'do_' + cmd.replace('-', '_'), None)
         if fn is None:
             raise BedError('unknown request ' + cmd)
+        try:
+            inspect.signature(fn).bind(*args)
+        except TypeError:
+            raise BedError('%s: wrong arguments %r' % (cmd, args))
         return fn(*args)
 
     def do_hotadd_dimm(self, addr, size):
