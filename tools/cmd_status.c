@@ -191,7 +191,7 @@ static void print_lifecycle(const struct status *s)
 	printf("%-16s %s\n", "Features0:", or_dash(l->features0));
 	printf("%-16s %s\n", "PW erratum:", yes_no(l->erratum));
 	printf("%-16s %s; kexec_load disabled: %s\n", "Kexec:",
-	       tdx_kexec_text(l, st), yes_no(l->kexec_disabled));
+	       tdx_kexec_text(l), yes_no(l->kexec_disabled));
 	printf("%-16s %s; crash kernel loaded: %s\n", "Kdump:",
 	       tdx_kdump_text(l, st), yes_no(l->crash_loaded));
 	printf("%-16s %s\n", "Suspend:", tdx_suspend_text(l));
@@ -267,7 +267,7 @@ static struct json_object *json_lifecycle(const struct status *s)
 			       json_flag(l->erratum));
 	t = json_object_new_object();
 	json_object_object_add(t, "safety", json_str(l->kexec));
-	json_object_object_add(t, "why", json_str(tdx_kexec_text(l, st)));
+	json_object_object_add(t, "why", json_str(tdx_kexec_text(l)));
 	json_object_object_add(t, "load_disabled",
 			       json_flag(l->kexec_disabled));
 	json_object_object_add(o, "kexec", t);

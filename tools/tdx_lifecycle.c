@@ -24,8 +24,6 @@
 	"unsafe: partial-write erratum CPU without MOVDIR64B: the PAMT cannot be reset to KeyID 0 and the next kernel may machine-check on it"
 #define KEXEC_SAFE \
 	"safe: every CPU's caches are flushed after the last SEAMCALL"
-#define KEXEC_SAFE_FOR_NOW \
-	"safe for now: on this partial-write erratum CPU it stays safe after initialization only with MOVDIR64B"
 #define KEXEC_SAFE_RESET \
 	"safe: every CPU's caches are flushed and, on this partial-write erratum CPU, the PAMT is reset with MOVDIR64B"
 #define KDUMP_UNSAFE \
@@ -102,17 +100,13 @@ void tdx_lifecycle_read(struct tdx_lifecycle *l)
 	l->kexec_disabled = kexec_disabled();
 }
 
-const char *tdx_kexec_text(const struct tdx_lifecycle *l, enum tdx_state s)
+const char *tdx_kexec_text(const struct tdx_lifecycle *l)
 {
 	if (!strcmp(l->kexec, "unsafe"))
 		return KEXEC_UNSAFE;
 	if (strcmp(l->kexec, "safe"))
 		return "unknown: tdx_sys does not say";
-	if (l->erratum != 1)
-		return KEXEC_SAFE;
-	if (s == TDX_STATE_UNINITIALIZED)
-		return KEXEC_SAFE_FOR_NOW;
-	return KEXEC_SAFE_RESET;
+	return l->erratum == 1 ? KEXEC_SAFE_RESET : KEXEC_SAFE;
 }
 
 const char *tdx_kdump_text(const struct tdx_lifecycle *l, enum tdx_state s)

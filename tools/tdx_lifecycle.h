@@ -27,8 +27,8 @@ struct tdx_lifecycle {
 /* Best effort: what is missing reads "" or -1. */
 void tdx_lifecycle_read(struct tdx_lifecycle *l);
 
-/* One-line explanations for tdxctl status, given the TDX state. */
-const char *tdx_kexec_text(const struct tdx_lifecycle *l, enum tdx_state s);
+/* One-line explanations for tdxctl status (kdump's depends on the state). */
+const char *tdx_kexec_text(const struct tdx_lifecycle *l);
 const char *tdx_kdump_text(const struct tdx_lifecycle *l, enum tdx_state s);
 const char *tdx_suspend_text(const struct tdx_lifecycle *l);
 

@@ -29,10 +29,10 @@ emu_set attached 1
 udevadm settle -t 30
 tap_is "$(cat $T/state)" uninitialized "attached"
 tap_is "$(cat $T/partial_write_erratum)" 1 "erratum CPU (6/0x8f)"
-tap_is "$(cat $T/kexec)" safe "kexec safe before initialization"
-tap_is "$(cat $KD)" 0 "kexec_load enabled"
-tap_cmd "tdxctl status: kexec safe for now" -- \
-	bash -c "tdxctl status | grep -q '^Kexec: *safe for now: .*only with MOVDIR64B; kexec_load disabled: no$'"
+tap_is "$(cat $T/kexec)" unsafe "kexec unsafe from TDH.SYS.INIT (run at attach) on"
+tap_is "$(cat $KD)" 0 "kexec_load still enabled before initialization"
+tap_cmd "tdxctl status: kexec unsafe, not disabled yet" -- \
+	bash -c "tdxctl status | grep -q '^Kexec: *unsafe: .*without MOVDIR64B.*; kexec_load disabled: no$'"
 
 # A bad value: the service fails, nothing is initialized or disabled
 sed -i 's/^unsafe_kexec = .*/unsafe_kexec = sometimes/' $CONF
