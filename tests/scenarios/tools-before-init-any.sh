@@ -119,9 +119,17 @@ initialize
 tap_is "$(cat $T/state)" uninitialized "initialization fails while it is online"
 tap_cmd "error names the range and before_init=any" -- \
 	grep -q 'outside convertible memory (CMRs) is online: 0x180000000-.*before_init=any' $T/error
+# udev's "online --pending" on that state change would online it again
+# under any: back to cmrs before offlining it
+udevadm settle -t 30
+set_conf cmrs
+tap_cmd "tdxctl apply: cmrs" -- $REAL apply
 for x in $(blocks $OUT 256M) $(blocks $OUT2 128M); do
 	echo offline >$MEMDIR/memory$x/state
 done
+udevadm settle -t 30
+tap_cmd "memory outside the CMRs offline" -- \
+	bash -c "! grep -q . $T/nonconvertible_online"
 tap_cmd "systemctl start tdx-init.service" -- systemctl start tdx-init.service
 tap_is "$(cat $T/state)" initialized "initialized"
 tap_is "$(same_verdict "$b")" refuse "initialized: both refuse memory outside TDX memory"
