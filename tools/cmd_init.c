@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tdxctl init: start TDX initialization and wait for its outcome.
+ * tdxctl init: start TDX initialization and wait for its outcome; around
+ * it, tdxsys.conf's kdump and unsafe_kexec policies (tdx_lifecycle.h).
  *
  * The outcome arrives as a "change" uevent of the tdx device; the state
  * file is re-read on every wake-up as well (at least every 200 ms), so a
@@ -17,6 +18,7 @@
 #include <libudev.h>
 
 #include "tdxctl_cmds.h"
+#include "tdx_lifecycle.h"
 #include "tdx_policy.h"
 #include "tdx_sysfs.h"
 #include "tdx_util.h"
@@ -206,6 +208,7 @@ int cmd_init(int argc, char **argv)
 	u64 timeout = INIT_DEFAULT_TIMEOUT;
 	long long start, deadline;
 	struct waiter w = { 0 };
+	struct tdxsys_config cfg;
 	enum tdx_state st;
 	char *err0, *err1;
 	int c, code;
@@ -229,6 +232,10 @@ int cmd_init(int argc, char **argv)
 	}
 	if (tdx_no_operands(argc, argv))
 		return TDXCTL_EXIT_USAGE;
+	/* Its policies apply to this run: a malformed file starts nothing */
+	c = tdx_config_load(&cfg);
+	if (c)
+		return c == -EINVAL ? TDXCTL_EXIT_USAGE : TDXCTL_EXIT_FAIL;
 	if (!tdx_sysfs_exists(TDX_FW_DIR)) {
 		tdx_err_not_loaded();
 		return TDXCTL_EXIT_NOTDX;
@@ -237,7 +244,8 @@ int cmd_init(int argc, char **argv)
 		return TDXCTL_EXIT_FAIL;
 	if (st == TDX_STATE_INITIALIZED) {
 		printf("TDX is already initialized\n");
-		return TDXCTL_EXIT_OK;
+		return tdx_lifecycle_after_init(&cfg) ? TDXCTL_EXIT_FAIL :
+							TDXCTL_EXIT_OK;
 	}
 	if (st == TDX_STATE_UNSUPPORTED) {
 		report_error("TDX is not supported on this host");
@@ -247,6 +255,8 @@ int cmd_init(int argc, char **argv)
 		report_error("TDX initialization failed earlier; reboot to retry");
 		return TDXCTL_EXIT_FAIL;
 	}
+	if (st == TDX_STATE_UNINITIALIZED && tdx_lifecycle_before_init(&cfg))
+		return TDXCTL_EXIT_FAIL;
 
 	/* Listen before starting, so the outcome's event cannot be missed. */
 	waiter_open(&w);
@@ -265,7 +275,8 @@ int cmd_init(int argc, char **argv)
 		if (st == TDX_STATE_INITIALIZED) {
 			end_progress(&prog);
 			report_done();
-			code = TDXCTL_EXIT_OK;
+			code = tdx_lifecycle_after_init(&cfg) ?
+				TDXCTL_EXIT_FAIL : TDXCTL_EXIT_OK;
 			break;
 		}
 		if (st == TDX_STATE_FAILED || st == TDX_STATE_UNSUPPORTED) {

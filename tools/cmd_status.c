@@ -10,6 +10,7 @@
 #include "tdxctl_cmds.h"
 #include "tdx_decide.h"
 #include "tdx_json.h"
+#include "tdx_lifecycle.h"
 #include "tdx_memblock.h"
 #include "tdx_sysfs.h"
 #include "tdx_util.h"
@@ -22,6 +23,7 @@ struct status {
 	char attributes[32], vendor_id[32], keyids[32], global_keyid[32];
 	char max_tdmrs[16], max_rsvd[16], pamt_entry[16], cpus[32];
 	char pamt_kb[32], progress[64];
+	struct tdx_lifecycle life;
 	char *error;			/* may be long: names ranges */
 	struct tdx_rangeset nonconv;
 	struct tdx_range nonconv_buf[256];
@@ -115,6 +117,7 @@ static int status_read(struct status *s)
 	opt_attr("progress", s->progress, sizeof(s->progress));
 	if (!tdx_parse_u64(s->pamt_kb, &kb))
 		s->pamt = kb << 10;
+	tdx_lifecycle_read(&s->life);
 	ret = tdx_sysfs_read_error(&s->error);
 	if (ret) {
 		tdxctl_err("cannot read %s/%s/error: %s%s", tdx_sysfs_root(),
@@ -164,6 +167,36 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+static const char *yes_no(int v)
+{
+	return v < 0 ? "unknown" : v ? "yes" : "no";
+}
+
+/* What tdx_sys enforces, and whether tdxsys.conf wants otherwise. */
+static void print_before_init(const struct tdx_ctx *c)
+{
+	printf("%-16s %s", "Before init:",
+	       tdx_before_init_name(c->before_init));
+	if (c->cfg.before_init_set && c->cfg.before_init != c->before_init)
+		printf(" (tdxsys.conf says %s: not applied yet, run tdxctl apply)",
+		       tdx_before_init_name(c->cfg.before_init));
+	putchar('\n');
+}
+
+static void print_lifecycle(const struct status *s)
+{
+	const struct tdx_lifecycle *l = &s->life;
+	enum tdx_state st = s->ctx->state;
+
+	printf("%-16s %s\n", "Features0:", or_dash(l->features0));
+	printf("%-16s %s\n", "PW erratum:", yes_no(l->erratum));
+	printf("%-16s %s; kexec_load disabled: %s\n", "Kexec:",
+	       tdx_kexec_text(l), yes_no(l->kexec_disabled));
+	printf("%-16s %s; crash kernel loaded: %s\n", "Kdump:",
+	       tdx_kdump_text(l, st), yes_no(l->crash_loaded));
+	printf("%-16s %s\n", "Suspend:", tdx_suspend_text(l));
+}
+
 static void print_status(const struct status *s)
 {
 	char sz[32], ram[32];
@@ -184,6 +217,8 @@ static void print_status(const struct status *s)
 	       "Limits:", or_dash(s->max_tdmrs), or_dash(s->max_rsvd),
 	       or_dash(s->pamt_entry));
 	printf("%-16s %s initialized\n", "CPUs:", or_dash(s->cpus));
+	print_before_init(s->ctx);
+	print_lifecycle(s);
 	if (!tdx_parse_progress(s->progress, &done, &total) && total)
 		printf("%-16s %.1f%% (%llu of %llu bytes)\n", "Progress:",
 		       share(done, total), (unsigned long long)done,
@@ -217,6 +252,38 @@ static struct json_object *json_str(const char *s)
 	return s && *s ? json_object_new_string(s) : NULL;
 }
 
+static struct json_object *json_flag(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
+}
+
+static struct json_object *json_lifecycle(const struct status *s)
+{
+	const struct tdx_lifecycle *l = &s->life;
+	enum tdx_state st = s->ctx->state;
+	struct json_object *o = json_object_new_object(), *t;
+
+	json_object_object_add(o, "partial_write_erratum",
+			       json_flag(l->erratum));
+	t = json_object_new_object();
+	json_object_object_add(t, "safety", json_str(l->kexec));
+	json_object_object_add(t, "why", json_str(tdx_kexec_text(l)));
+	json_object_object_add(t, "load_disabled",
+			       json_flag(l->kexec_disabled));
+	json_object_object_add(o, "kexec", t);
+	t = json_object_new_object();
+	json_object_object_add(t, "safety", json_str(l->kdump));
+	json_object_object_add(t, "why", json_str(tdx_kdump_text(l, st)));
+	json_object_object_add(t, "crash_kernel_loaded",
+			       json_flag(l->crash_loaded));
+	json_object_object_add(o, "kdump", t);
+	t = json_object_new_object();
+	json_object_object_add(t, "s3_hibernation", json_str(l->suspend));
+	json_object_object_add(t, "why", json_str(tdx_suspend_text(l)));
+	json_object_object_add(o, "suspend", t);
+	return o;
+}
+
 static struct json_object *json_status(const struct status *s)
 {
 	struct json_object *o = json_object_new_object(), *a, *t, *m, *d;
@@ -240,6 +307,15 @@ static struct json_object *json_status(const struct status *s)
 			       json_str(s->max_rsvd));
 	json_object_object_add(o, "pamt_entry_size", json_str(s->pamt_entry));
 	json_object_object_add(o, "cpus", json_str(s->cpus));
+	json_object_object_add(o, "features0", json_str(s->life.features0));
+	json_object_object_add(o, "lifecycle", json_lifecycle(s));
+	t = json_object_new_object();
+	json_object_object_add(t, "kernel",
+			       json_str(tdx_before_init_name(s->ctx->before_init)));
+	json_object_object_add(t, "config", s->ctx->cfg.before_init_set ?
+			       json_str(tdx_before_init_name(s->ctx->cfg.before_init)) :
+			       NULL);
+	json_object_object_add(o, "before_init", t);
 	if (!tdx_parse_progress(s->progress, &done, &total)) {
 		t = json_object_new_object();
 		json_object_object_add(t, "done", json_object_new_int64(done));

@@ -15,6 +15,10 @@ void tdx_config_default(struct tdxsys_config *c)
 {
 	c->zone = TDX_ZONE_MOVABLE;
 	c->online_before_init = true;
+	c->before_init = TDX_BEFORE_INIT_CMRS;
+	c->before_init_set = false;
+	c->unsafe_kexec = TDX_KEXEC_DISABLE;
+	c->kdump = TDX_KDUMP_WARN;
 }
 
 static const char * const zone_names[] = {
@@ -29,17 +33,90 @@ static const char * const zone_types[] = {
 	[TDX_ZONE_AUTO] = "online",
 };
 
-int tdx_zone_parse(const char *s, enum tdx_zone *z)
+static const char * const before_init_names[] = {
+	[TDX_BEFORE_INIT_CMRS] = "cmrs",
+	[TDX_BEFORE_INIT_ANY] = "any",
+};
+
+static const char * const kexec_names[] = {
+	[TDX_KEXEC_DISABLE] = "disable",
+	[TDX_KEXEC_ALLOW] = "allow",
+};
+
+static const char * const kdump_names[] = {
+	[TDX_KDUMP_WARN] = "warn",
+	[TDX_KDUMP_REFUSE] = "refuse",
+};
+
+/* The index of @s in @names; *out is written only on success. */
+static int parse_word(const char *s, const char * const *names,
+		      unsigned int nr, unsigned int *out)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(zone_names); i++) {
-		if (!strcmp(s, zone_names[i])) {
-			*z = i;
+	for (i = 0; i < nr; i++) {
+		if (!strcmp(s, names[i])) {
+			*out = i;
 			return 0;
 		}
 	}
 	return -EINVAL;
+}
+
+int tdx_zone_parse(const char *s, enum tdx_zone *z)
+{
+	unsigned int v;
+
+	if (parse_word(s, zone_names, ARRAY_SIZE(zone_names), &v))
+		return -EINVAL;
+	*z = v;
+	return 0;
+}
+
+int tdx_before_init_parse(const char *s, enum tdx_before_init *b)
+{
+	unsigned int v;
+
+	if (parse_word(s, before_init_names, ARRAY_SIZE(before_init_names),
+		       &v))
+		return -EINVAL;
+	*b = v;
+	return 0;
+}
+
+static int parse_kexec(const char *s, enum tdx_kexec_policy *p)
+{
+	unsigned int v;
+
+	if (parse_word(s, kexec_names, ARRAY_SIZE(kexec_names), &v))
+		return -EINVAL;
+	*p = v;
+	return 0;
+}
+
+static int parse_kdump(const char *s, enum tdx_kdump_policy *p)
+{
+	unsigned int v;
+
+	if (parse_word(s, kdump_names, ARRAY_SIZE(kdump_names), &v))
+		return -EINVAL;
+	*p = v;
+	return 0;
+}
+
+const char *tdx_before_init_name(enum tdx_before_init b)
+{
+	return before_init_names[b];
+}
+
+const char *tdx_kexec_policy_name(enum tdx_kexec_policy p)
+{
+	return kexec_names[p];
+}
+
+const char *tdx_kdump_policy_name(enum tdx_kdump_policy p)
+{
+	return kdump_names[p];
 }
 
 const char *tdx_zone_name(enum tdx_zone z)
@@ -108,6 +185,16 @@ static int parse_line(char *line, struct tdxsys_config *c, char *msg,
 	} else if (!strcmp(key, "online_before_init")) {
 		bad = parse_bool(val, &c->online_before_init);
 		want = "yes or no";
+	} else if (!strcmp(key, "before_init")) {
+		bad = tdx_before_init_parse(val, &c->before_init);
+		c->before_init_set = !bad;
+		want = "cmrs or any";
+	} else if (!strcmp(key, "unsafe_kexec")) {
+		bad = parse_kexec(val, &c->unsafe_kexec);
+		want = "disable or allow";
+	} else if (!strcmp(key, "kdump")) {
+		bad = parse_kdump(val, &c->kdump);
+		want = "warn or refuse";
 	} else {
 		snprintf(msg, len, "unknown setting \"%s\"", key);
 		return -EINVAL;

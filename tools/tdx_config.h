@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * /etc/tdxsys/tdxsys.conf: which zone onlined memory goes to and whether
- * convertible memory may be onlined before TDX is initialized.
+ * /etc/tdxsys/tdxsys.conf: which zone onlined memory goes to, what may be
+ * onlined before TDX is initialized, and what tdx-init.service does about
+ * kexec and kdump on hosts where they are unsafe with TDX.
  */
 #ifndef TDXCTL_CONFIG_H
 #define TDXCTL_CONFIG_H
@@ -16,9 +17,32 @@ enum tdx_zone {
 	TDX_ZONE_AUTO,
 };
 
+/* tdx_sys.before_init: what the kernel lets online before initialization */
+enum tdx_before_init {
+	TDX_BEFORE_INIT_CMRS,
+	TDX_BEFORE_INIT_ANY,
+};
+
+/* After initialization, when /sys/firmware/tdx/kexec says "unsafe" */
+enum tdx_kexec_policy {
+	TDX_KEXEC_DISABLE,	/* kernel.kexec_load_disabled = 1 */
+	TDX_KEXEC_ALLOW,
+};
+
+/* Before initialization, with a crash kernel loaded on an erratum CPU */
+enum tdx_kdump_policy {
+	TDX_KDUMP_WARN,
+	TDX_KDUMP_REFUSE,
+};
+
 struct tdxsys_config {
 	enum tdx_zone zone;
 	bool online_before_init;
+	enum tdx_before_init before_init;
+	/* The file sets before_init: "tdxctl apply" writes it to tdx_sys */
+	bool before_init_set;
+	enum tdx_kexec_policy unsafe_kexec;
+	enum tdx_kdump_policy kdump;
 };
 
 void tdx_config_default(struct tdxsys_config *c);
@@ -27,6 +51,11 @@ int tdx_zone_parse(const char *s, enum tdx_zone *z);
 const char *tdx_zone_name(enum tdx_zone z);
 /* What to write to memoryN/state: online_movable, online_kernel, online. */
 const char *tdx_zone_online_type(enum tdx_zone z);
+/* "cmrs", "any": the values of tdx_sys.before_init */
+int tdx_before_init_parse(const char *s, enum tdx_before_init *b);
+const char *tdx_before_init_name(enum tdx_before_init b);
+const char *tdx_kexec_policy_name(enum tdx_kexec_policy p);
+const char *tdx_kdump_policy_name(enum tdx_kdump_policy p);
 
 /*
  * Parse @text (the contents of @file) over the defaults in @c. On error @c

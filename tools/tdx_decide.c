@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tdx_before_init.h"
 #include "tdx_decide.h"
 #include "tdx_iomem.h"
 #include "tdx_sysfs.h"
@@ -24,6 +25,7 @@ void tdx_ctx_reset(struct tdx_ctx *c)
 
 int tdx_ctx_load_tdx(struct tdx_ctx *c, unsigned int flags)
 {
+	bool present;
 	int ret;
 
 	if (!tdx_sysfs_exists(TDX_FW_DIR))
@@ -34,6 +36,9 @@ int tdx_ctx_load_tdx(struct tdx_ctx *c, unsigned int flags)
 	c->loaded = true;
 	if (c->state == TDX_STATE_UNSUPPORTED)
 		return 0;
+	ret = tdx_before_init_kernel(&c->before_init, &present);
+	if (ret)
+		return ret;
 	ret = tdx_sysfs_read_ranges("cmrs", &c->cmrs);
 	if (!ret && c->state == TDX_STATE_INITIALIZED)
 		ret = tdx_sysfs_read_ranges("tdx_memory", &c->tdx_mem);
@@ -111,6 +116,7 @@ static void decide(const struct tdx_ctx *c, u64 start, u64 end,
 		.state = c->state,
 		.cmrs = &c->cmrs,
 		.tdx_memory = &c->tdx_mem,
+		.any_before_init = c->before_init == TDX_BEFORE_INIT_ANY,
 	};
 	enum tdx_decision d;
 	const char *why;

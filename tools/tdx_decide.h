@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The onlining decision as tdxctl applies it: tdx_policy_decide() on the
- * state, CMRs and TDX memory read from /sys/firmware/tdx, then the
- * configuration (online_before_init, zone) on top.
+ * state, CMRs and TDX memory read from /sys/firmware/tdx and tdx_sys's
+ * before_init parameter, then the configuration (online_before_init,
+ * zone) on top.
  */
 #ifndef TDXCTL_DECIDE_H
 #define TDXCTL_DECIDE_H
@@ -24,6 +25,8 @@ struct tdx_ctx {
 	/* System RAM per /proc/iomem (heap); unknown: blocks judged whole. */
 	struct tdx_rangeset ram;
 	bool ram_known;
+	/* What tdx_sys enforces (not tdxsys.conf's: the kernel decides) */
+	enum tdx_before_init before_init;
 	struct tdxsys_config cfg;
 };
 

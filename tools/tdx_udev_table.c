@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tdx_before_init.h"
 #include "tdx_memblock.h"
 #include "tdx_sysfs.h"
 #include "tdx_udev_table.h"
@@ -210,10 +211,15 @@ static void sb_add(struct sbuf *sb, const char *fmt, ...)
 static void key_line(char *buf, size_t len, const struct tdx_table_key *k)
 {
 	snprintf(buf, len,
-		 "# key: v1 loaded=%d generation=%llu config=%s zone=%s online_before_init=%s\n",
+		 "# key: v2 loaded=%d generation=%llu before_init=%s config=%s zone=%s online_before_init=%s\n",
 		 k->loaded, (unsigned long long)k->generation,
-		 tdx_config_path(), k->zone, k->online_before_init);
+		 k->before_init_param ? tdx_before_init_name(k->before_init) :
+					"-", tdx_config_path(),
+		 k->zone, k->online_before_init);
 }
+
+#define CLEAR_CONF \
+	"ENV{zone}=\"\", ENV{online_before_init}=\"\", ENV{before_init}=\"\", ENV{unsafe_kexec}=\"\", ENV{kdump}=\"\""
 
 static u64 rs_top(const struct tdx_rangeset *rs)
 {
@@ -267,20 +273,34 @@ static void emit_head(struct sbuf *sb, const struct tdx_ctx *c,
 	/*
 	 * A rule whose attribute cannot be read does not apply, whatever
 	 * its operator: so the guards jump to where the table applies.
+	 * before_init is no part of the generation (a parameter write does
+	 * not change it), so it is checked on its own.
 	 */
-	if (k->loaded)
+	if (k->loaded && k->before_init_param)
+		sb_add(sb, "ATTR{[tdx/tdx]generation}==\"%llu\", %s\"%s\", %s\n",
+		       (unsigned long long)k->generation,
+		       "ATTR{[module/tdx_sys]parameters/before_init}==",
+		       tdx_before_init_name(k->before_init),
+		       "GOTO=\"tdx_table_generation\"");
+	else if (k->loaded)
 		sb_add(sb, "ATTR{[tdx/tdx]generation}==\"%llu\", GOTO=\"tdx_table_generation\"\n",
 		       (unsigned long long)k->generation);
 	else
 		sb_add(sb, "TEST!=\"/sys/" TDX_FW_DIR "\", GOTO=\"tdx_table_generation\"\n");
+	/*
+	 * IMPORT{file} takes every key of tdxsys.conf; none may stay a
+	 * property of the block. The table depends on zone and
+	 * online_before_init only (before_init as tdx_sys has it, above).
+	 */
 	sb_add(sb, "GOTO=\"tdx_table_end\"\n"
 	       "LABEL=\"tdx_table_generation\"\n"
 	       "IMPORT{file}=\"%s\"\n"
 	       "ENV{zone}==\"%s\", ENV{online_before_init}==\"%s\", GOTO=\"tdx_table_config\"\n"
-	       "ENV{zone}=\"\", ENV{online_before_init}=\"\", GOTO=\"tdx_table_end\"\n"
+	       "%s, GOTO=\"tdx_table_end\"\n"
 	       "LABEL=\"tdx_table_config\"\n"
-	       "ENV{zone}=\"\", ENV{online_before_init}=\"\"\n",
-	       tdx_config_path(), k->zone, k->online_before_init);
+	       "%s\n",
+	       tdx_config_path(), k->zone, k->online_before_init, CLEAR_CONF,
+	       CLEAR_CONF);
 }
 
 int tdx_udev_table_build(const struct tdx_ctx *c,
@@ -376,6 +396,9 @@ static int live_key(struct tdx_table_key *k, struct tdxsys_config *cfg,
 	k->loaded = tdx_sysfs_exists(TDX_FW_DIR);
 	if (k->loaded && read_generation(&k->generation))
 		*why = "no table: tdx_sys has no /sys/" TDX_GENERATION_ATTR;
+	else if (k->loaded && tdx_before_init_kernel(&k->before_init,
+						     &k->before_init_param))
+		*why = "no table: tdx_sys's before_init cannot be read";
 	return 0;
 }
 
@@ -507,6 +530,10 @@ static int load_consistent(struct tdx_ctx *c, const struct tdx_table_key *k,
 	if (c->loaded != k->loaded)
 		return -EAGAIN;
 	if (k->loaded && (read_generation(&gen) || gen != k->generation))
+		return -EAGAIN;
+	/* Only a state with CMRs read the parameter; it held for the key */
+	if (k->loaded && c->state != TDX_STATE_UNSUPPORTED &&
+	    c->before_init != k->before_init)
 		return -EAGAIN;
 	return 0;
 }

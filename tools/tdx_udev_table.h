@@ -23,6 +23,8 @@
 struct tdx_table_key {
 	bool loaded;			/* /sys/firmware/tdx exists */
 	u64 generation;
+	enum tdx_before_init before_init;	/* tdx_sys's, when loaded */
+	bool before_init_param;			/* it has the parameter */
 	char zone[32];			/* the values udev imports from */
 	char online_before_init[32];	/* tdxsys.conf, "" when unset */
 };

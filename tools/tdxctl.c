@@ -22,6 +22,7 @@ static const struct {
 	{ "plan", cmd_plan,
 	  "plan [--cover present|cmrs] [--memmap FILE] [--json]" },
 	{ "udev-table", cmd_udev_table, "udev-table [--print]" },
+	{ "apply", cmd_apply, "apply" },
 };
 
 static void usage(FILE *f)

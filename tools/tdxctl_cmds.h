@@ -12,5 +12,6 @@ int cmd_online(int argc, char **argv);
 int cmd_lsmem(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_udev_table(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 
 #endif /* TDXCTL_CMDS_H */

@@ -47,6 +47,52 @@ static void parse(void)
 	       "bad bool: %s", err);
 }
 
+/* before_init, unsafe_kexec, kdump: defaults, values, bad values. */
+static void lifecycle_keys(void)
+{
+	struct tdxsys_config c;
+	char err[512] = "";
+
+	tdx_config_default(&c);
+	TAP_OK(c.before_init == TDX_BEFORE_INIT_CMRS && !c.before_init_set &&
+	       c.unsafe_kexec == TDX_KEXEC_DISABLE &&
+	       c.kdump == TDX_KDUMP_WARN,
+	       "defaults: before_init cmrs (unset), unsafe_kexec disable, kdump warn");
+	TAP_OK(!tdx_config_parse("before_init = any\nunsafe_kexec = allow\nkdump = refuse\n",
+				 "c", &c, err, sizeof(err)) &&
+	       c.before_init == TDX_BEFORE_INIT_ANY && c.before_init_set &&
+	       c.unsafe_kexec == TDX_KEXEC_ALLOW && c.kdump == TDX_KDUMP_REFUSE,
+	       "any, allow, refuse applied; before_init marked as set");
+	TAP_EQ_STR(tdx_before_init_name(c.before_init), "any", "name any");
+	TAP_EQ_STR(tdx_kexec_policy_name(c.unsafe_kexec), "allow",
+		   "name allow");
+	TAP_EQ_STR(tdx_kdump_policy_name(c.kdump), "refuse", "name refuse");
+	TAP_OK(!tdx_config_parse("before_init = cmrs\n", "c", &c, err,
+				 sizeof(err)) &&
+	       c.before_init == TDX_BEFORE_INIT_CMRS && c.before_init_set,
+	       "before_init = cmrs: set explicitly");
+
+	tdx_config_default(&c);
+	TAP_OK(tdx_config_parse("kdump = refuse\nbefore_init = sometimes\n",
+				"/etc/t.conf", &c, err, sizeof(err)) &&
+	       strstr(err, "/etc/t.conf:2: ") && strstr(err, "cmrs or any") &&
+	       strstr(err, "sometimes"), "bad before_init: %s", err);
+	TAP_OK(c.kdump == TDX_KDUMP_WARN && !c.before_init_set,
+	       "nothing applied from a file with an error");
+	TAP_OK(tdx_config_parse("unsafe_kexec = yes\n", "f", &c, err,
+				sizeof(err)) && strstr(err, "disable or allow"),
+	       "bad unsafe_kexec: %s", err);
+	TAP_OK(tdx_config_parse("kdump = ignore\n", "f", &c, err,
+				sizeof(err)) && strstr(err, "warn or refuse"),
+	       "bad kdump: %s", err);
+	TAP_OK(tdx_config_parse("before_init = ANY\n", "f", &c, err,
+				sizeof(err)) && strstr(err, "cmrs or any"),
+	       "values are case-sensitive: %s", err);
+	TAP_OK(c.unsafe_kexec == TDX_KEXEC_DISABLE &&
+	       c.before_init == TDX_BEFORE_INIT_CMRS,
+	       "still the defaults");
+}
+
 static void load(void)
 {
 	char path[] = "/tmp/tdxctl-conf.XXXXXX";
@@ -78,9 +124,31 @@ static void load(void)
 	unlink(path);
 }
 
+/* The file installed as /etc/tdxsys/tdxsys.conf: the built-in defaults. */
+static void shipped(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32], *text = NULL;
+	struct tdxsys_config c, d;
+	char err[512] = "";
+
+	memmap_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/../../../tools/tdxsys.conf", dir);
+	tdx_config_default(&d);
+	c = d;
+	c.zone = TDX_ZONE_AUTO;
+	TAP_OK(!tdx_read_file(path, &text) &&
+	       !tdx_config_parse(text, path, &c, err, sizeof(err)),
+	       "shipped tdxsys.conf parses (%s)", err);
+	TAP_OK(!memcmp(&c, &d, sizeof(c)),
+	       "shipped tdxsys.conf: the defaults, before_init left to tdx_sys");
+	free(text);
+}
+
 int main(void)
 {
 	parse();
+	shipped();
+	lifecycle_keys();
 	load();
 	return tap_done();
 }

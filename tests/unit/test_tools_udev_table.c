@@ -264,6 +264,49 @@ static int update(bool force, const char **why)
 	return tdx_udev_table_update(force, why);
 }
 
+/*
+ * The table keys on tdx_sys's before_init: the kernel's value, not
+ * tdxsys.conf's, decides; a change rebuilds it, a bad value means none.
+ */
+static void before_init_key(void)
+{
+	const char *why = "";
+	char *text = NULL, got[512];
+	int d_cmrs, d_any;
+
+	fake_write("module/tdx_sys/parameters/before_init", "cmrs\n");
+	TAP_OK(!update(false, &why) && !strcmp(why, "written"),
+	       "before_init parameter appears: rewritten (%s)", why);
+	d_cmrs = compare_all("before_init=cmrs", 48);
+	fake_write("tdxsys.conf", "zone = movable\nbefore_init = any\n");
+	TAP_OK(!update(false, &why) && !strcmp(why, "up to date"),
+	       "before_init = any in tdxsys.conf alone: up to date (%s)", why);
+	fake_write("module/tdx_sys/parameters/before_init", "any\n");
+	TAP_OK(!update(false, &why) && !strcmp(why, "written"),
+	       "tdx_sys's before_init changed: rewritten (%s)", why);
+	tdx_read_file(table_path, &text);
+	TAP_OK(text && strstr(text, "ATTR{[tdx/tdx]generation}==\"7\", ATTR{[module/tdx_sys]parameters/before_init}==\"any\", GOTO") &&
+	       strstr(text, "before_init=any config="),
+	       "guard and key name before_init=any");
+	table_lookup(text, "memory20", got, sizeof(got));
+	TAP_OK(strstr(got, "TDX_DECISION=online") &&
+	       strstr(got, "before_init=any"),
+	       "memory20, outside the CMRs: online by the table (%s)", got);
+	free(text);
+	text = NULL;
+	d_any = compare_all("before_init=any", 48);
+	TAP_OK(d_any > d_cmrs, "any: the table decides more blocks (%d > %d)",
+	       d_any, d_cmrs);
+	fake_write("module/tdx_sys/parameters/before_init", "sometimes\n");
+	TAP_OK(!update(false, &why) && strstr(why, "no table") &&
+	       access(table_path, F_OK),
+	       "bad before_init value: table removed (%s)", why);
+	fake_write("module/tdx_sys/parameters/before_init", "cmrs\n");
+	fake_write("tdxsys.conf", "zone = movable\n");
+	TAP_OK(!update(false, &why) && !strcmp(why, "written"),
+	       "before_init back to cmrs: written (%s)", why);
+}
+
 static void table(void)
 {
 	char *text = NULL, gen[PATH_MAX];
@@ -288,12 +331,16 @@ static void table(void)
 	TAP_OK(!update(false, &why) && !strcmp(why, "written"),
 	       "uninitialized: written");
 	tdx_read_file(table_path, &text);
-	TAP_OK(text && strstr(text, "ATTR{[tdx/tdx]generation}==\"7\"") &&
+	TAP_OK(text && strstr(text, "ATTR{[tdx/tdx]generation}==\"7\", GOTO") &&
 	       strstr(text, "ENV{zone}==\"movable\", ENV{online_before_init}==\"\""),
 	       "guards: generation 7, zone movable, online_before_init unset");
+	TAP_OK(text && !strstr(text, "[module/tdx_sys]"),
+	       "tdx_sys without before_init: no guard on it");
 	free(text);
+	text = NULL;
 	TAP_OK(compare_all("uninitialized", 48) > 0,
 	       "uninitialized: the table decides some blocks");
+	before_init_key();
 	stat(table_path, &st0);
 	TAP_OK(!update(false, &why) &&
 	       !strcmp(why, "up to date"), "same key: up to date");
