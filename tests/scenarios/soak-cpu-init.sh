@@ -4,10 +4,12 @@
 # off (cpus_read_lock) for its whole run, so a toggle that comes during it
 # waits and completes after it; one that lands before it leaves a platform
 # CPU offline, and that attempt fails retryably ("uninitialized", the error
-# names the CPU), never "failed". Attempts (slow TDMR.INIT, 5 ms a call on
-# one CPU) are repeated with the togglers running until one succeeds; then
-# the togglers go on for a while: TDX stays initialized, every platform
-# CPU keeps its LP.INIT (cpus N/N, no LP.INIT after initialization).
+# names the CPU), never "failed". First attempts that fail at
+# TDH.SYS.CONFIG (injected), then attempts (slow TDMR.INIT, 5 ms a call,
+# serial and on a thread per CPU in turns) repeated with the togglers
+# running until one succeeds; then they go on for a while: TDX stays
+# initialized, every platform CPU keeps its LP.INIT (cpus N/N, no LP.INIT
+# after initialization).
 # Figures: "# soak: soak-cpu-init ..." (attempts, toggles during and after).
 # vm: mem=1G slots=8 maxmem=16G cpus=4 sockets=2
 # cmdline: tdx_sys.tdmr_cover=cmrs
@@ -18,7 +20,9 @@
 . "$(dirname "${TDXTEST_LIB:-/usr/lib/tdxsys-tests/lib.sh}")/tdx.sh"
 
 SOAK_SCALE=1
-ATTEMPTS=$((20 * SOAK_SCALE))	# at most, with the togglers running
+FAIL_ATTEMPTS=$((8 * SOAK_SCALE))	# failing at CONFIG, togglers running
+ATTEMPTS=$((10 * SOAK_SCALE))	# at most, to succeed, togglers running
+TDX_OPERAND_INVALID=0xC000010000000000
 AFTER_SECS=$((20 * SOAK_SCALE))	# toggling once initialized
 RUN=$TDXTEST_STATE/cpusoak
 TOGGLERS=()
@@ -79,13 +83,35 @@ tap_cmd "CPUs to toggle: $CPUS" -- test -n "$CPUS"
 tap_cmd "attached, CMR [4G, 6G) added" -- emu_attach 0x100000000-0x17fffffff
 NCPU=$(cat $T/cpus)
 NCPU=${NCPU#*/}
-echo 1 >/sys/module/tdx_sys/parameters/tdmr_init_threads
-emu_set tdmr_init_delay_ns 5000000
 
 start_togglers
-attempts=0 retryable=0 other=()
-while [ $attempts -lt $ATTEMPTS ]; do
+# Initializations that fail at TDH.SYS.CONFIG (an injected fault, which
+# reserves no KeyID): each checks the CPUs, does LP.INIT where missing and
+# allocates and frees the PAMT while the togglers run
+emu_set fault "leaf=45 status=$TDX_OPERAND_INVALID nth=0"
+attempts=0 retryable=0 config_failed=0 other=()
+for ((a = 1; a <= FAIL_ATTEMPTS; a++)); do
 	attempts=$((attempts + 1))
+	initialize
+	st=$(cat $T/state)
+	if [ "$st" = uninitialized ] && grep -q offline $T/error; then
+		retryable=$((retryable + 1))
+	elif [ "$st" = uninitialized ] && grep -q 'TDH.SYS.CONFIG failed' $T/error; then
+		config_failed=$((config_failed + 1))
+	else
+		other+=("attempt $attempts: $st: $(cat $T/error)")
+		break
+	fi
+	sleep 0.$((RANDOM % 10))
+done
+emu_set fault clear
+tap_is "$(pamt_count allocated)" 0 "PAMT of the failed attempts all freed"
+# Then the real thing, slow, until it succeeds
+emu_set tdmr_init_delay_ns 5000000
+while [ $attempts -lt $((FAIL_ATTEMPTS + ATTEMPTS)) ] && [ ${#other[@]} = 0 ]; do
+	attempts=$((attempts + 1))
+	# TDMR.INIT serial in the worker, then on a thread per CPU, in turns
+	echo $((attempts % 2)) >/sys/module/tdx_sys/parameters/tdmr_init_threads
 	initialize
 	st=$(cat $T/state)
 	[ "$st" = initialized ] && break
@@ -100,13 +126,13 @@ done
 during=$(toggles)
 max_during=$(cat "$RUN"/*.max 2>/dev/null | sort -n | tail -1)
 stop_togglers
-tap_is "${other[*]}" "" "every failed attempt was retryable and named a CPU"
+tap_is "${other[*]}" "" "every failed attempt was retryable: a CPU offline, or the injected CONFIG fault"
 if [ "$(cat $T/state)" != initialized ]; then
 	# Not a success under the togglers: the last word is a quiet retry
 	tap_diag "no success in $attempts attempts with the togglers running"
 	initialize
 fi
-tap_is "$(cat $T/state)" initialized "initialized ($attempts attempts, $retryable retryable failures)"
+tap_is "$(cat $T/state)" initialized "initialized ($attempts attempts, $config_failed failed at CONFIG, $retryable found a CPU offline)"
 tap_cmd "every CPU online after the togglers stopped" -- cpus_all_online
 tap_is "$(cat $T/cpus)" "$NCPU/$NCPU" "every platform CPU did LP.INIT"
 emu_set tdmr_init_delay_ns 0
@@ -129,6 +155,6 @@ tap_is "$(emu_stat pamt_bytes_initialized)" "$(emu_stat pamt_bytes_expected)" \
 check_pamt_held "after the loops"
 tap_is "$(dmesg | grep -c 'WARNING:')" 0 "no kernel warning"
 soak_line soak-cpu-init "cpus=$NCPU attempts=$attempts" \
-	"retryable_failures=$retryable toggles_during_init=$during" \
+	"config_failures=$config_failed cpu_offline_failures=$retryable toggles_during_init=$during" \
 	"longest_toggle_ms=${max_during:-0} toggles_after=$after" \
 	"secs=$((($(ms_now) - t0) / 1000))"

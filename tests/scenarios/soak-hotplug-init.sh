@@ -69,7 +69,7 @@ tap_cmd "slow initialization running (chunk $chunk)" -- \
 	wait_for 10 bash -c "[ \"\$(cat $T/state)\" = initializing ]"
 
 during=0 during_ok=0 blocks_seen=0 bad=()
-id_in= id_out=
+id_in='' id_out=''
 while [ "$(cat $T/state)" = initializing ]; do
 	id_in=$(vm_hotadd_dimm $IN $SIZE) || { bad+=("add in"); break; }
 	id_out=$(vm_hotadd_dimm $OUT $SIZE) || { bad+=("add out"); break; }
@@ -86,7 +86,7 @@ while [ "$(cat $T/state)" = initializing ]; do
 	during=$((during + 1))
 	remove "$id_in" $IN || bad+=("remove in $id_in")
 	remove "$id_out" $OUT || bad+=("remove out $id_out")
-	id_in= id_out=
+	id_in='' id_out=''
 done
 tap_is "${bad[*]}" "" "during initialization: $during cycles, every block waited offline"
 tap_cmd "at least one add/remove cycle during initialization" -- test $during -ge 1

@@ -111,11 +111,11 @@ tap_is "$(emu_stat pamt_bytes_initialized)" "$(emu_stat pamt_bytes_expected)" \
 
 # --- once initialized: every write succeeds and does nothing -----------
 calls=$(emu_leaf_stat TDH.SYS.CONFIG calls)
-wave done
-ok=$(count done ok)
-writes=$((writes + N)) starts=$((starts + $(cat "$RUN/done.uev")))
+wave final
+ok=$(count final ok)
+writes=$((writes + N)) starts=$((starts + $(cat "$RUN/final.uev")))
 tap_is "$ok" $N "initialized: all $N writes return 0" && right=$((right + ok))
-tap_is "$(cat "$RUN/done.uev")" 0 "initialized: no new initialization"
+tap_is "$(cat "$RUN/final.uev")" 0 "initialized: no new initialization"
 tap_is "$(emu_leaf_stat TDH.SYS.CONFIG calls)" "$calls" "no SEAMCALL of CONFIG"
 tap_is "$(cat $T/state)" initialized "still initialized"
 check_pamt_held "after the waves"
