@@ -2,8 +2,9 @@
 # Run the soak scenarios longer than make test does:
 #   tests/vm/soak.sh [--scale N] [--kernels K] [SOAK...]
 # N (default $SOAK_SCALE, else 5) multiplies every count a soak runs
-# (its "SOAK_SCALE=1" line) and its timeout header; soak-reload then runs
-# 100 cycles. SOAK... defaults to every soak-*.sh and emu-transients.sh.
+# (its "SOAK_SCALE=1" line) and its timeout header; --scale 10 gives
+# soak-reload 100 cycles. SOAK... defaults to every soak-*.sh and
+# emu-transients.sh.
 # The copies keep their names; the figures are the "# soak:" lines.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--scale) scale=$2; shift 2 ;;
 	--kernels) kernels=(--kernels "$2"); shift 2 ;;
-	-h|--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
