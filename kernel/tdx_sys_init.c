@@ -567,10 +567,6 @@ out:
 	cpus_read_unlock();
 }
 
-/*
- * The sysfs request. Starts initialization in a worker and returns: the
- * state reads `initializing` until it ends and a uevent reports the end.
- */
 static bool tdx_initializing(void)
 {
 	bool busy;
@@ -581,6 +577,10 @@ static bool tdx_initializing(void)
 	return busy;
 }
 
+/*
+ * The sysfs request. Starts initialization in a worker and returns: the
+ * state reads `initializing` until it ends and a uevent reports the end.
+ */
 int tdx_request_init(void)
 {
 	int ret = 0;
