@@ -23,7 +23,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
 .PHONY: all modules headers tools install install-modules install-tools \
 	dkms-src deps ensure-deps test test-unit test-vm demo check bench \
-	bench-layout bench-vm bench-udev fuzz clean
+	bench-layout bench-vm bench-udev fuzz soak clean
 
 all: modules tools
 
@@ -93,6 +93,11 @@ bench: bench-layout bench-vm bench-udev
 
 bench-layout: tools
 	$(MAKE) -C tests/bench run
+
+# The concurrency soaks, longer than make test runs them: every count times
+# SOAK_SCALE (default 5; 10 gives soak-reload 100 cycles), see tests/vm/README.md
+soak: ensure-deps
+	tests/vm/soak.sh
 
 # Each libFuzzer harness (tests/fuzz) for FUZZ_SECONDS (default 120)
 fuzz: ensure-deps

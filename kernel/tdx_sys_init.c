@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
+#include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -566,6 +567,16 @@ out:
 	cpus_read_unlock();
 }
 
+static bool tdx_initializing(void)
+{
+	bool busy;
+
+	mutex_lock(&tdx.pub);
+	busy = tdx.state == TDX_STATE_INITIALIZING;
+	mutex_unlock(&tdx.pub);
+	return busy;
+}
+
 /*
  * The sysfs request. Starts initialization in a worker and returns: the
  * state reads `initializing` until it ends and a uevent reports the end.
@@ -574,7 +585,16 @@ int tdx_request_init(void)
 {
 	int ret = 0;
 
-	mutex_lock(&tdx.lock);
+	/*
+	 * The worker holds tdx.lock for the whole initialization (minutes on
+	 * a large host): a request meanwhile answers EBUSY from the published
+	 * state instead of waiting for the lock. Other holders are brief.
+	 */
+	while (!mutex_trylock(&tdx.lock)) {
+		if (tdx_initializing())
+			return -EBUSY;
+		usleep_range(500, 1000);
+	}
 	switch (tdx.state) {
 	case TDX_STATE_UNSUPPORTED:
 		ret = -ENODEV;

@@ -298,3 +298,31 @@ emu_fresh() {
 	[ "$(cat $EMU/attached)" = 1 ] && emu_set attached 0
 	emu_set reset 1
 }
+
+# --- soaks ----------------------------------------------------------------
+# A soak scenario sets SOAK_SCALE=1 on a line of its own; every count it
+# runs is a multiple of it. tests/vm/soak.sh --scale N runs copies with
+# that line (and the timeout header) scaled, for long runs by hand.
+
+# soak_line NAME KEY=VALUE...: the soak's figures as one TAP comment,
+# "# soak: NAME kernel=RELEASE scale=N KEY=VALUE ..."
+soak_line() {
+	local name=$1
+	shift
+	echo "# soak: $name kernel=$(uname -r) scale=${SOAK_SCALE:-1} $*"
+}
+
+# emu_leaf_stat LEAF FIELD: calls or errors of one leaf in the emulator's
+# stats, e.g. emu_leaf_stat TDH.SYS.CONFIG calls
+emu_leaf_stat() {
+	awk -v l="$1" -v f="$2" '$1 == l {
+		for (i = 2; i <= NF; i++) { split($i, kv, "=")
+			if (kv[1] == f) print kv[2] } }' "$EMU/stats"
+}
+
+# ms_now: milliseconds since boot
+ms_now() {
+	local s
+	read -r s _ </proc/uptime
+	echo $((${s/./} * 10))
+}
