@@ -69,9 +69,16 @@ BOOT_ALLOWANCE = 240        # boot + poweroff, seconds, on top of scenarios
 HOTPLUG_TIMEOUT = 60        # guest must finish an eject within this
 
 # Kernel log lines that fail every scenario of the boot they appear in.
+# The debug kernel's reports: lockdep, KASAN, sleeping in atomic, soft
+# lockup ("BUG: ..." / "WARNING: ..."), UBSAN, kmemleak (the guest's forced
+# scan at the end of the boot, guest/run-scenarios), and lockdep or
+# kmemleak switching themselves off (later reports would be lost).
 KERNEL_BAD = re.compile(
     r'\bBUG[: ]|WARNING:|\bOops\b|Call Trace|possible circular locking|'
-    r'INFO: possible recursive|hung_task|blocked for more than|Kernel panic')
+    r'INFO: possible recursive|hung_task|blocked for more than|Kernel panic|'
+    r'\bKASAN:|\bUBSAN:|turning off the locking correctness validator|'
+    r'Disabling lock debugging|kmemleak: (LEAK|FAILED)|'
+    r'new suspected memory leaks|memory leak detector disabled')
 
 MARK = '@@tdxtest '
 CONSOLE_RESULT_PREFIX = 'TDXRES: '
