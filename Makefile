@@ -22,8 +22,8 @@ endif
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
 .PHONY: all modules headers tools install install-modules install-tools \
-	dkms-src deps ensure-deps test test-unit test-vm demo check bench \
-	bench-layout bench-vm bench-udev fuzz soak clean
+	dkms-src deps ensure-deps test test-unit test-vm test-debug demo check \
+	bench bench-layout bench-vm bench-udev fuzz soak clean
 
 all: modules tools
 
@@ -74,6 +74,12 @@ test-unit: tools
 
 test-vm: ensure-deps
 	python3 tests/vm/tdxvm.py suite
+
+# The whole VM suite on the debug kernel (lockdep, KASAN, kmemleak, UBSAN;
+# tests/vm/debug-kernel/, built and cached on first use). Any report
+# fails the boot. Not part of make test: see tests/vm/README.md.
+test-debug: ensure-deps
+	python3 tests/vm/tdxvm.py suite --kernels debug
 
 demo: ensure-deps
 	python3 tests/vm/tdxvm.py demo tests/demo/demo.sh

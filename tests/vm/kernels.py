@@ -489,6 +489,7 @@ class DebianKernel(Kernel):
         self.host_build = host_build
         self.cmdline = cmdline
         self.lacks = lacks or {}
+        self.slowdown = 1        # every timeout of a boot is multiplied by it
         self.apt = Apt(release, host=host_build)
         self._abi = None
         self._image = None
@@ -573,6 +574,83 @@ class DebianKernel(Kernel):
         return Builder(self._root)
 
 
+class DebugKernel(Kernel):
+    """Debian's linux-source-6.1 (the test kernel's version) built by
+    debug-kernel/build.sh with debug-kernel/config.fragment: a trimmed
+    config with lockdep, KASAN, kmemleak, UBSAN, DEBUG_LIST, ODEBUG and the
+    hung-task and soft-lockup detectors.  Cached as
+    kernel-debug-<source version>-<hash of the fragment, build.sh and the
+    compiler>; a missing entry is built (minutes: see tests/vm/README.md).
+    Modules are built on the host against the build's own kbuild tree.
+    Its boots force a kmemleak scan at the end (tdxtest.kmemleak=1) and
+    every report fails the boot (KERNEL_BAD in tdxvm.py)."""
+    SOURCE_PKG = 'linux-source-6.1'
+    DIR = os.path.join(HERE, 'debug-kernel')
+
+    def __init__(self, name, release):
+        self.name, self.release = name, release
+        self.cmdline = 'tdxtest.kmemleak=1'
+        # KASAN, lockdep and kmemleak under TCG: boots of 8-10 minutes
+        # on a loaded 2-core host; every timeout of a boot scales
+        self.slowdown = 4
+        self.lacks = {}
+        self._image = None
+
+    def cache_dir(self):
+        try:
+            ver = run(['dpkg-query', '-W', '-f=${Version}', self.SOURCE_PKG],
+                      stderr=subprocess.DEVNULL).strip()
+            cc = run(['gcc', '-dumpfullversion']).strip()
+        except (subprocess.CalledProcessError, OSError):
+            raise BedError('%s or gcc is not installed: run make deps'
+                           % self.SOURCE_PKG)
+        key = file_hash(os.path.join(self.DIR, 'config.fragment'),
+                        os.path.join(self.DIR, 'build.sh'), extra=(cc,))
+        return os.path.join(CACHE, 'kernel-debug-%s-%s' % (ver, key))
+
+    def image(self):
+        if self._image:
+            return self._image
+        t0 = time.monotonic()
+        final = self.cache_dir()
+        note = 'cached'
+        with cache_lock('kernel-debug'):
+            if not os.path.isfile(os.path.join(final, 'kver')):
+                if os.path.exists(final):
+                    shutil.rmtree(final)    # incomplete: rebuild
+                jobs = os.environ.get('TDXSYS_DEBUG_JOBS') or \
+                    str(os.cpu_count() or 2)
+                log = final + '.log'
+                print('# building the debug kernel (-j%s), log %s'
+                      % (jobs, log), flush=True)
+
+                def build(tmp):
+                    with open(log, 'w') as f:
+                        r = subprocess.run(
+                            [os.path.join(self.DIR, 'build.sh'), tmp, jobs],
+                            stdout=f, stderr=subprocess.STDOUT)
+                    if r.returncode != 0:
+                        raise BedError('debug kernel build failed, log %s:\n'
+                                       '%s' % (log, open(log, errors='replace')
+                                               .read()[-3000:]))
+                atomic_dir(final, build)
+                note = 'built in %.0fs' % (time.monotonic() - t0)
+        kver = open(os.path.join(final, 'kver')).read().strip()
+        self._image = {'kver': kver,
+                       'vmlinuz': os.path.join(final, 'boot',
+                                               'vmlinuz-' + kver),
+                       'moddir': os.path.join(final, 'lib', 'modules', kver),
+                       'kbuild': os.path.join(final, 'kbuild')}
+        for p in ('vmlinuz', 'moddir', 'kbuild'):
+            if not os.path.exists(self._image[p]):
+                raise BedError('%s lacks %s; remove it' % (final, p))
+        phase_done('kernel-' + self.name, t0, note)
+        return self._image
+
+    def kdir(self):
+        return self.image()['kbuild']
+
+
 KERNELS = []
 
 
@@ -598,6 +676,8 @@ register(DebianKernel(
            'hot-pluggable CPUs only under a hypervisor it recognizes, and '
            'it takes QEMU TCG for bare metal ("Allowing 2 present CPUs '
            'plus 0 hotplug CPUs"): no vCPU can be hot-added'}))
+# The debug lane (make test-debug): only when named.
+register(DebugKernel('debug', 'bookworm'), default=False)
 
 
 def select(names):

@@ -70,9 +70,16 @@ BOOT_ALLOWANCE = 240        # boot + poweroff, seconds, on top of scenarios
 HOTPLUG_TIMEOUT = 60        # guest must finish an eject within this
 
 # Kernel log lines that fail every scenario of the boot they appear in.
+# The debug kernel's reports: lockdep, KASAN, sleeping in atomic, soft
+# lockup ("BUG: ..." / "WARNING: ..."), UBSAN, kmemleak (the guest's forced
+# scan at the end of the boot, guest/run-scenarios), and lockdep or
+# kmemleak switching themselves off (later reports would be lost).
 KERNEL_BAD = re.compile(
     r'\bBUG[: ]|WARNING:|\bOops\b|Call Trace|possible circular locking|'
-    r'INFO: possible recursive|hung_task|blocked for more than|Kernel panic')
+    r'INFO: possible recursive|hung_task|blocked for more than|Kernel panic|'
+    r'\bKASAN:|\bUBSAN:|turning off the locking correctness validator|'
+    r'Disabling lock debugging|kmemleak: (LEAK|FAILED)|'
+    r'new suspected memory leaks|memory leak detector disabled')
 
 MARK = '@@tdxtest '
 CONSOLE_RESULT_PREFIX = 'TDXRES: '
@@ -878,7 +885,8 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
               flush=True)
         b = Boot(odir, tag, image, initrd, g['shape'],
                  ' '.join(c for c in (kernel.cmdline, cmdline) if c),
-                 g['names'], timeout=g['timeout'] + BOOT_ALLOWANCE,
+                 g['names'], timeout=g['timeout'] * kernel.slowdown +
+                 BOOT_ALLOWANCE * kernel.slowdown,
                  stream=stream)
         b.run()
         TIMINGS.append(('%s-to-systemd' % label, b.boot_secs or 0, ''))
