@@ -77,9 +77,10 @@ COLD_BASE=$((BASE + ((PER_BLOCK * 2 * BS + GIB - 1) / GIB) * GIB))
 END=$((COLD_BASE + COLD_GIB * GIB))
 tap_diag "DIMMs from $(printf 0x%x $BASE), coldplug from $(printf 0x%x $COLD_BASE), block size $((BS >> 20)) MiB"
 
-# Everything above 4 GiB convertible: every decision is "online".
+# The BIOS's CMRs (boot RAM) plus every DIMM's range convertible: every
+# decision is "online". CMRs may not overlap: the DIMMs' starts above RAM.
 tap_cmd "attached, CMRs up to $(printf 0x%x $END)" -- \
-	emu_attach "$(printf '0x%x-0x%x' $((4 * GIB)) $((END - 1)))"
+	emu_attach "$(printf '0x%x-0x%x' $BASE $((END - 1)))"
 tap_is "$(cat $T/state)" uninitialized "before TDX initialization"
 tap_cmd "decision table written" -- \
 	test -s $RULES/79-tdx-memory-table.rules
