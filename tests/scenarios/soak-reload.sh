@@ -8,8 +8,8 @@
 # freed), detach, unload. Module refcounts: tdx_emu 0 once detached,
 # tdx_sys held by tdx_emu only. Leak check over all cycles: MemFree,
 # unreclaimable slab and page tables before vs after (caches dropped).
-# MemFree is counted net of Shmem: journald grows its files in /run
-# (tmpfs) by fallocate in 8 MiB steps, which would read as a leak.
+# MemFree is counted net of Shmem (files in /run, such as the journal, are
+# no kernel leak).
 # 10 cycles by default (about 9 s each under TCG); SOAK_SCALE=10 gives 100.
 # Figures: "# soak: soak-reload ..." (cycles, ms per cycle, deltas).
 # vm: mem=1G slots=8 maxmem=16G cpus=2
@@ -100,10 +100,13 @@ tap_cmd "both modules unloaded at the end" -- sh -c "! lsmod | grep -q '^tdx_'"
 read -r free1 slab1 pt1 shm1 <<<"$(settled_mem)"
 dshm=$((shm1 - shm0))
 dfree=$((free0 - free1 - dshm)) dslab=$((slab1 - slab0)) dpt=$((pt1 - pt0))
-# One leaked PAMT (>= 4 MiB for 1 GiB of TDMR) or a small allocation per
-# cycle would show; allocator noise stays well below
-tap_cmd "MemFree lost over $CYCLES cycles: $dfree kB net of Shmem ($dshm kB) (< 4096)" -- \
-	test $dfree -lt 4096
+# MemFree moves by a few MiB either way from cycle to cycle (per-CPU page
+# lists, module areas): +4168 kB and -2120 kB over 10 cycles were seen
+# with no leak. A PAMT (>= 4 MiB per GiB of TDMR) leaked twice, or 800 kB
+# leaked every cycle, exceeds 8 MiB; one leaked PAMT is caught exactly by
+# the PAMT counters in every cycle.
+tap_cmd "MemFree lost over $CYCLES cycles: $dfree kB net of Shmem ($dshm kB) (< 8192)" -- \
+	test $dfree -lt 8192
 tap_cmd "unreclaimable slab grew by $dslab kB (< $((CYCLES * 8 + 512)))" -- \
 	test $dslab -lt $((CYCLES * 8 + 512))
 tap_cmd "page tables grew by $dpt kB (< 256)" -- test $dpt -lt 256
