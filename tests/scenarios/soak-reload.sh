@@ -27,11 +27,17 @@ TDX_OPERAND_INVALID=0xC000010000000000
 meminfo() { awk -v k="$1:" '$1 == k {print $2}' /proc/meminfo; }
 
 # settled_mem: caches dropped, then "MemFree SUnreclaim PageTables Shmem"
-# (kB)
+# (kB). Shrinking every slab cache frees its empty slabs and, under KASAN,
+# the objects its quarantine still holds (freed, yet counted in SUnreclaim:
+# 2.5 MB over 10 cycles on the debug kernel, where kmemleak saw no leak).
 settled_mem() {
+	local c
 	udevadm settle -t 60
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
+	for c in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$c" 2>/dev/null
+	done
 	sleep 1
 	echo "$(meminfo MemFree) $(meminfo SUnreclaim) $(meminfo PageTables)" \
 		"$(meminfo Shmem)"
