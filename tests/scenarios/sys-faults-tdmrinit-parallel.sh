@@ -33,8 +33,14 @@ tap_is "$(sysfs_write /sys/module/tdx_sys/parameters/tdmr_init_threads x)" \
 emu_set tdmr_init_delay_ns 2000000
 emu_set fault "leaf=36 status=0xC000010000000001 nth=$NTH"
 sysfs_write $T/state initialize >/dev/null
-sleep 0.3
 tap_is "$(cat $T/state)" initializing "slow TDMR.INIT: initializing"
+# The threads start once the PAMT is allocated and the module configured:
+# seconds in on the debug kernel, so poll rather than sleep a fixed time
+end=$((SECONDS + 60))
+while [ "$(pgrep -c '^tdx_tdmr/[0-9]+$')" != 2 ] &&
+	[ "$(cat $T/state)" = initializing ] && [ $SECONDS -lt $end ]; do
+	sleep 0.05
+done
 tap_is "$(pgrep -c '^tdx_tdmr/[0-9]+$')" 2 \
 	"one TDMR.INIT thread per CPU: $(pgrep -l '^tdx_tdmr/' | tr '\n' ' ')"
 wait_for 240 state_settled
