@@ -36,11 +36,11 @@ sysfs_write $T/state initialize >/dev/null
 tap_is "$(cat $T/state)" initializing "slow TDMR.INIT: initializing"
 # The threads start once the PAMT is allocated and the module configured:
 # seconds in on the debug kernel, so poll rather than sleep a fixed time
-end=$((SECONDS + 60))
-while [ "$(pgrep -c '^tdx_tdmr/[0-9]+$')" != 2 ] &&
-	[ "$(cat $T/state)" = initializing ] && [ $SECONDS -lt $end ]; do
-	sleep 0.05
-done
+threads_up() {
+	[ "$(pgrep -c '^tdx_tdmr/[0-9]+$')" = 2 ] ||
+		[ "$(cat $T/state)" != initializing ]
+}
+wait_for 60 threads_up
 tap_is "$(pgrep -c '^tdx_tdmr/[0-9]+$')" 2 \
 	"one TDMR.INIT thread per CPU: $(pgrep -l '^tdx_tdmr/' | tr '\n' ' ')"
 wait_for 240 state_settled

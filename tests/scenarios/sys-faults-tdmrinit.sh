@@ -23,12 +23,13 @@ sysfs_write $T/state initialize >/dev/null
 # TDMR.INIT publishes its progress once the PAMT is allocated and the
 # module configured (seconds on the debug kernel): look then, not after a
 # fixed sleep
-end=$((SECONDS + 60))
-while read -r pdone total <$T/progress && [ "$total" = 0 ] &&
-	[ $SECONDS -lt $end ]; do
-	sleep 0.05
-done
+progress_up() {
+	local d t
+	read -r d t <$T/progress && [ "$t" != 0 ]
+}
+wait_for 60 progress_up
 read -r st <$T/state
+read -r pdone total <$T/progress
 tap_is "$st" initializing "slow TDMR.INIT: initializing"
 tap_cmd "progress published while running ($pdone of $total)" -- \
 	test "$total" -gt 0
