@@ -863,7 +863,7 @@ def crashed_before_userspace(b):
     """The bad kernel lines of a boot that died before starting /init.
 
     Debian's kernels under TCG very rarely oops during built-in
-    initialisation (seen once in over a thousand boots: "Oops: int3" while the
+    initialisation (seen once in CI, on 6.12: "Oops: int3" while the
     initramfs was being unpacked).  Such a crash says nothing about tdxsys,
     so the bed boots again once and says so; any crash after /init started
     fails the scenarios as usual."""
