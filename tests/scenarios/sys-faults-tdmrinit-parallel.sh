@@ -28,21 +28,35 @@ tap_is "$(cat /sys/module/tdx_sys/parameters/tdmr_init_threads)" 0 \
 	"tdmr_init_threads default 0 (every CPU)"
 tap_is "$(sysfs_write /sys/module/tdx_sys/parameters/tdmr_init_threads x)" \
 	"Invalid argument" "tdmr_init_threads: bad value -> EINVAL"
-# 2 ms per call, 1024 calls per 4 GiB TDMR: call 1000 fails about 1 s in,
-# while both threads are still busy with a TDMR of their own
-emu_set tdmr_init_delay_ns 2000000
+# 5 ms per call, 1024 calls per 4 GiB TDMR: call 1000 fails about 2.5 s
+# in, while both threads are still busy with a TDMR of their own
+emu_set tdmr_init_delay_ns 5000000
 emu_set fault "leaf=36 status=0xC000010000000001 nth=$NTH"
 sysfs_write $T/state initialize >/dev/null
 tap_is "$(cat $T/state)" initializing "slow TDMR.INIT: initializing"
-# The threads start once the PAMT is allocated and the module configured:
-# seconds in on the debug kernel, so poll rather than sleep a fixed time
-threads_up() {
-	[ "$(pgrep -c '^tdx_tdmr/[0-9]+$')" = 2 ] ||
-		[ "$(cat $T/state)" != initializing ]
+# scan_threads: the running TDMR.INIT threads' names, in $threads. Bash
+# builtins only: both CPUs spin in TDMR.INIT with interrupts off, and on
+# the debug kernel a poll that forks (pgrep, sleep) can miss the window.
+scan_threads() {
+	local c name
+	threads=()
+	for c in /proc/[0-9]*/comm; do
+		read -r name 2>/dev/null <"$c" || continue
+		[[ $name =~ ^tdx_tdmr/[0-9]+$ ]] && threads+=("$name")
+	done
 }
-wait_for 60 threads_up
-tap_is "$(pgrep -c '^tdx_tdmr/[0-9]+$')" 2 \
-	"one TDMR.INIT thread per CPU: $(pgrep -l '^tdx_tdmr/' | tr '\n' ' ')"
+# threads_up: both threads seen, or initialization already over
+threads_up() {
+	local s
+	scan_threads
+	read -r s <$T/state
+	[ ${#threads[@]} = 2 ] || [ "$s" != initializing ]
+}
+# The threads start once the PAMT is allocated and the module configured:
+# seconds in on the debug kernel
+end=$((SECONDS + 60))
+until threads_up || [ $SECONDS -ge $end ]; do :; done
+tap_is "${#threads[@]}" 2 "one TDMR.INIT thread per CPU: ${threads[*]}"
 wait_for 240 state_settled
 tap_is "$(cat $T/state)" failed "TDMR.INIT fault: failed"
 tap_is "$(pgrep -c '^tdx_tdmr/')" 0 "threads joined"
