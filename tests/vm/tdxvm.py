@@ -880,15 +880,15 @@ def crashed_before_userspace(b):
 
 def keep_attempt(b, n):
     """Move a boot's logs aside as attempt n; return the console's name."""
+    def aside(path):
+        root, ext = os.path.splitext(path)
+        return '%s-try%d%s' % (root, n, ext)
+
     b.logf.close()
-    kept = None
     for path in (b.console, b.results, b.logf.name):
         if os.path.exists(path):
-            root, ext = os.path.splitext(path)
-            os.rename(path, '%s-try%d%s' % (root, n, ext))
-            if path == b.console:
-                kept = '%s-try%d%s' % (root, n, ext)
-    return kept
+            os.rename(path, aside(path))
+    return aside(b.console)
 
 
 def run_boots(odir, kernel, initrd, scenarios, stream=False):
