@@ -90,7 +90,7 @@ USERSPACE_START = re.compile(r'Run \S+ as init process')
 OOPS_CPU = re.compile(r'\bCPU: \d+ .*?(Not tainted|Tainted: ([A-Z ]*?)\s*\d)')
 OOPS_START = re.compile(r'\bOops\b|\bBUG: |general protection fault|'
                         r'Kernel panic')
-PRE_USERSPACE_RETRIES = 1   # extra boots allowed after such a crash
+CRASH_RETRIES = 1           # extra boots after a crash before tdxsys ran
 RETRIED = []                # (label, first bad line) for the summary
 
 MARK = '@@tdxtest '
@@ -952,7 +952,7 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
         print('# %s: %s%s: %s' % (label, shape, ' cmdline="%s"' % cmdline
                                   if cmdline else '', ' '.join(g['names'])),
               flush=True)
-        for attempt in range(PRE_USERSPACE_RETRIES + 1):
+        for attempt in range(CRASH_RETRIES + 1):
             b = Boot(odir, tag, image, initrd, g['shape'],
                      ' '.join(c for c in (kernel.cmdline, cmdline) if c),
                      g['names'], timeout=g['timeout'] * kernel.slowdown +
@@ -960,7 +960,7 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
                      stream=stream)
             b.run()
             crash = crashed_before_tdxsys(b)
-            if not crash or attempt == PRE_USERSPACE_RETRIES:
+            if not crash or attempt == CRASH_RETRIES:
                 break
             kept = keep_attempt(b, attempt + 1)
             RETRIED.append((label, crash[0]))
