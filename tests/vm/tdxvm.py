@@ -87,7 +87,8 @@ USERSPACE_START = re.compile(r'Run \S+ as init process')
 # An oops's CPU line, e.g. "CPU: 1 UID: 0 PID: 0 Comm: swapper/1 Tainted:
 # G           OE      6.12.118+deb13-amd64 #1".  Flag O (an out-of-tree
 # module was loaded) is set once tdx_sys or tdx_emu has been loaded.
-OOPS_CPU = re.compile(r'\bCPU: \d+ .*?(Not tainted|Tainted: ([A-Z ]*?)\s*\d)')
+OOPS_CPU = re.compile(
+    r'\bCPU: \d+ .*?(Not tainted|Tainted: ([A-Z ]*?)\s*\d)')
 OOPS_START = re.compile(r'\bOops\b|\bBUG: |general protection fault|'
                         r'Kernel panic')
 CRASH_RETRIES = 1           # extra boots after a crash before tdxsys ran
@@ -962,13 +963,13 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
             crash = crashed_before_tdxsys(b)
             if not crash or attempt == CRASH_RETRIES:
                 break
+            oops = oops_block(b.console_lines()) or crash[:12]
             kept = keep_attempt(b, attempt + 1)
             RETRIED.append((label, crash[0]))
             print('# %s: the kernel crashed before any tdxsys module was '
                   'loaded or any scenario ran (log kept as %s); booting '
                   'again:' % (label, kept), flush=True)
-            for l in oops_block(open(kept, errors='replace').read()
-                                .splitlines()) or crash[:12]:
+            for l in oops:
                 print('#   ' + l, flush=True)
         TIMINGS.append(('%s-to-systemd' % label, b.boot_secs or 0, ''))
         TIMINGS.append(('%s-total' % label, b.secs, ''))
