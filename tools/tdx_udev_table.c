@@ -420,10 +420,17 @@ static bool file_has_key(const char *path, const struct tdx_table_key *k)
 	return !!strstr(head, key);
 }
 
-/* udevd rereads its rules; without this it notices within 3 s anyway. */
+/*
+ * udevd rereads its rules; without this it notices within 3 s anyway. Run
+ * from a udev event, this waits on udevd's control socket, which was seen
+ * left unanswered for tens of seconds on Debian 13 (udevadm waits 60 s by
+ * default), holding up the event and every later one of the device: wait
+ * 5 s at most.
+ */
 static void udev_reload(const char *path)
 {
-	static char * const argv[] = { "udevadm", "control", "--reload", NULL };
+	static char * const argv[] = { "udevadm", "control", "--timeout=5",
+				       "--reload", NULL };
 	static char * const envp[] = { NULL };
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
