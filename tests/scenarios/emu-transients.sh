@@ -48,10 +48,13 @@ errors_all() {
 t0=$(ms_now)
 emu_load
 tap_cmd "tdx_emu loaded" -- test -d $EMU
-emu_set transients "$RATES seed=$((RANDOM * 32768 + RANDOM))"
-tap_diag "transients: $(cat $EMU/transients)"
+emu_set transients "$RATES"
 fired_pre=0 bad=()
 for ((r = 1; r <= ROUNDS; r++)); do
+	# A platform reset restarts the draw sequence: a seed per round, or
+	# every round would replay the first one's transients
+	emu_set transients "seed=$((RANDOM * 32768 + RANDOM))"
+	tap_diag "round $r: transients: $(cat $EMU/transients)"
 	emu_set cmrs default
 	f0=$(fired_all) e0=$(errors_all)
 	if ! err=$(sysfs_write $EMU/attached 1); then
