@@ -22,6 +22,8 @@ Environment:
   TDXSYS_SECURITY_MIRROR  Debian security mirror (likewise)
   TDXSYS_VM_INSTALL 0 skips building the project into the overlay
   TDXSYS_FAILTEST   1 also runs tests/vm/selftest-fail.sh (must fail)
+  TDXSYS_TCG        single or multi: QEMU's TCG threads for boots whose
+                    scenarios do not say (default: QEMU's, multi)
 
 Python 3 standard library only.
 """
@@ -63,8 +65,11 @@ GUEST_BASE = '/usr/lib/tdxsys-tests'
 GUEST_MODULES = ['virtio_pci', 'virtio_console', 'configfs', 'libnvdimm',
                  'nfit', 'nd_pmem', 'dax', 'device_dax', 'dax_pmem', 'kmem']
 
+# tcg=single runs every vCPU in turn on one host thread, for boots that
+# patch hot kernel code over and over (see stale_int3()).
 DEFAULT_SHAPE = {'mem': '1G', 'slots': '8', 'maxmem': '16G', 'cpus': '2',
-                 'maxcpus': '', 'sockets': '', 'nvdimm': 'off', 'pmem': ''}
+                 'maxcpus': '', 'sockets': '', 'nvdimm': 'off', 'pmem': '',
+                 'tcg': os.environ.get('TDXSYS_TCG', '')}
 DEFAULT_TIMEOUT = 300       # per scenario, seconds (guest-side `timeout`)
 BOOT_ALLOWANCE = 240        # boot + poweroff, seconds, on top of scenarios
 HOTPLUG_TIMEOUT = 60        # guest must finish an eject within this
@@ -90,9 +95,14 @@ USERSPACE_START = re.compile(r'Run \S+ as init process')
 OOPS_CPU = re.compile(
     r'\bCPU: \d+ .*?(Not tainted|Tainted: ([A-Z ]*?)\s*\d)')
 OOPS_START = re.compile(r'\bOops\b|\bBUG: |general protection fault|'
-                        r'Kernel panic')
-CRASH_RETRIES = 1           # extra boots after a crash before tdxsys ran
-RETRIED = []                # (label, first bad line) for the summary
+                        r'\bint3: [0-9a-f]{4} \[#|Kernel panic')
+# An int3 oops ("Oops: int3: 0000 [#1] ..." on 6.12, without "Oops: " on
+# 6.1) and its Code: line, which shows the bytes around RIP as memory
+# holds them when the oops is printed; RIP is just past the INT3.
+OOPS_INT3 = re.compile(r'\bint3: [0-9a-f]{4} \[#\d+\]')
+OOPS_CODE = re.compile(r'\bCode: ((?:[0-9a-f]{2} )+)<[0-9a-f]{2}>')
+CRASH_RETRIES = 1           # extra boots after a crash tdxsys cannot cause
+RETRIED = []                # (label, why, first bad line) for the summary
 
 MARK = '@@tdxtest '
 CONSOLE_RESULT_PREFIX = 'TDXRES: '
@@ -333,10 +343,16 @@ def parse_header(path):
             hdr['needs'] += val.split()
         elif key == 'share-boot':
             hdr['share'] = val.lower() in ('yes', 'true', '1', 'on')
+    hdr['shape'] = complete_shape(shape, path)
+    return hdr
+
+
+def complete_shape(shape, where):
+    if shape['tcg'] not in ('', 'multi', 'single'):
+        raise BedError('%s: tcg=%s: multi or single' % (where, shape['tcg']))
     if not shape['maxcpus']:
         shape['maxcpus'] = shape['cpus']
-    hdr['shape'] = shape
-    return hdr
+    return shape
 
 
 def parse_shape_arg(text):
@@ -346,9 +362,7 @@ def parse_shape_arg(text):
         if k not in shape:
             raise BedError('unknown shape key %r' % k)
         shape[k] = v
-    if not shape['maxcpus']:
-        shape['maxcpus'] = shape['cpus']
-    return shape
+    return complete_shape(shape, 'shape')
 
 
 def shape_str(shape):
@@ -643,8 +657,9 @@ class Boot:
         # sched_clock stable at 3.8-7.8 s here), one at 23 s in a boot of
         # 4 vCPUs on 2 host cores.  6.1 marks the TSC unstable at SMP
         # bring-up anyway; now both keep HPET and never flip the key.
-        # Not the only such crash: one with it, in free_unref_page() at
-        # 10.9 s, is in tests/vm/README.md; the crash retry copes.
+        # Other static keys still flip (the freezer's on every suspend);
+        # a boot that runs a stale INT3 anyway is booted again, see
+        # stale_int3() and tests/vm/README.md.
         append = 'console=ttyS0,115200 panic=-1 mitigations=off ' \
             'tsc=unstable ' \
             'no_timer_check systemd.show_status=1 tdxtest.scenarios=%s ' \
@@ -653,7 +668,8 @@ class Boot:
         if self.cmdline:
             append += ' ' + self.cmdline
         cmd = ['qemu-system-x86_64', '-nodefaults', '-machine', machine,
-               '-cpu', 'max', '-accel', 'tcg',
+               '-cpu', 'max',
+               '-accel', 'tcg' + (',thread=' + s['tcg'] if s['tcg'] else ''),
                '-smp', '%s,maxcpus=%s%s' % (s['cpus'], s['maxcpus'],
                                             ',sockets=' + s['sockets']
                                             if s['sockets'] else ''),
@@ -912,6 +928,46 @@ def crashed_before_tdxsys(b):
     return []
 
 
+def stale_int3(lines):
+    """The oops of a kernel that trapped on an INT3 no longer in memory,
+    else [].
+
+    Code patching (static keys, static calls) puts an INT3 on the first
+    byte of the site while it rewrites the rest; a CPU that hits it then
+    is sent on by poke_int3_handler().  The INT3 is removed before
+    text_poke_sync() makes every CPU serialize, so once the patch is done
+    no CPU can execute it.  An int3 oops whose Code: line shows another
+    byte than cc just before RIP means a vCPU ran code QEMU should have
+    retranslated: multi-threaded TCG's fault (seen on 6.12 at static-key
+    sites under freeze_processes() and in the page allocator), whatever
+    the guest was running."""
+    for i, l in enumerate(lines):
+        if not OOPS_INT3.search(l):
+            continue
+        for c in lines[i + 1:i + 8]:
+            m = OOPS_CODE.search(c)
+            if m:
+                if m.group(1).split()[-1] != 'cc':
+                    return [l, c]
+                break
+    return []
+
+
+def retry_reason(b):
+    """Why a boot's crash says nothing about tdxsys, with its bad lines;
+    None for a boot that must count."""
+    crash = crashed_before_tdxsys(b)
+    if crash:
+        return ('the kernel crashed before any tdxsys module was loaded '
+                'or any scenario ran', crash)
+    crash = stale_int3(b.console_lines())
+    if crash:
+        return ('QEMU ran an INT3 that the kernel had already patched '
+                'away (Code: shows no cc before RIP), an emulator fault',
+                crash)
+    return None
+
+
 def keep_attempt(b, n):
     """Move a boot's logs aside as attempt n; return the console's name."""
     def aside(path):
@@ -962,15 +1018,15 @@ def run_boots(odir, kernel, initrd, scenarios, stream=False):
                      BOOT_ALLOWANCE * kernel.slowdown,
                      stream=stream)
             b.run()
-            crash = crashed_before_tdxsys(b)
-            if not crash or attempt == CRASH_RETRIES:
+            retry = retry_reason(b)
+            if not retry or attempt == CRASH_RETRIES:
                 break
+            why, crash = retry
             oops = oops_block(b.console_lines()) or crash[:12]
             kept = keep_attempt(b, attempt + 1)
-            RETRIED.append((label, crash[0]))
-            print('# %s: the kernel crashed before any tdxsys module was '
-                  'loaded or any scenario ran (log kept as %s); booting '
-                  'again:' % (label, kept), flush=True)
+            RETRIED.append((label, why, crash[0]))
+            print('# %s: %s (log kept as %s); booting again:'
+                  % (label, why, kept), flush=True)
             for l in oops:
                 print('#   ' + l, flush=True)
         TIMINGS.append(('%s-to-systemd' % label, b.boot_secs or 0, ''))
@@ -1124,9 +1180,9 @@ def cmd_suite(args):
         TIMINGS.append(('suite-%s' % k.name, time.monotonic() - t1, ''))
     TIMINGS.append(('suite-total', time.monotonic() - t0, ''))
     print_timings()
-    for label, line in RETRIED:
-        print('# booted again after a crash before tdxsys ran: %s: %s'
-              % (label, line.strip()), flush=True)
+    for label, why, line in RETRIED:
+        print('# booted again: %s: %s: %s' % (label, why, line.strip()),
+              flush=True)
     npass = sum(1 for p, _, _ in results if p)
     nfail = len(results) - npass
     print('%d passed, %d failed' % (npass, nfail), flush=True)
