@@ -3,7 +3,7 @@
 # "N passed, N failed" and exits non-zero on any failure or missing result.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 unit_only=0
 [ "${1:-}" = --unit-only ] && unit_only=1
 
